@@ -1,0 +1,25 @@
+/** Public error codes: a user sees `code` and one line; logs keep `cause`. */
+export type ErrorCode =
+  | 'why137_artifact_unreadable'
+  | 'why137_artifact_empty'
+  | 'why137_artifact_binary'
+  | 'why137_artifact_malformed'
+  | 'why137_artifact_unrecognized'
+  | 'why137_artifact_invalid'
+  | 'why137_usage'
+  | 'why137_config_invalid'
+  | 'why137_target_invalid'
+  | 'why137_runbook_invalid'
+  | 'why137_source_timeout'
+  | 'why137_source_unavailable'
+  | 'why137_internal';
+
+/** The one error class users meet: a stable code and a single line that names the input and what was expected. */
+export class Why137Error extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message.replace(/\s*\n\s*/g, ' '), options);
+    this.code = code;
+    this.name = 'Why137Error';
+  }
+}
