@@ -134,7 +134,18 @@ export interface PodStatusEvidence extends Base {
   reason?: string;
   message?: string;
   deletionTimestamp?: string;
+  /**
+   * The pod is being deleted: `metadata.deletionTimestamp` is set, or `kubectl describe` says
+   * `Status: Terminating (lasts 12s)`, which shows no timestamp.
+   */
+  terminating?: boolean;
+  /** `spec.terminationGracePeriodSeconds`: the grace a stop gets unless the deletion asked for another. */
   terminationGracePeriodSeconds?: number;
+  /**
+   * `metadata.deletionGracePeriodSeconds` (`Termination Grace Period:` in `kubectl describe`): the grace this
+   * deletion actually got; 0 for `kubectl delete --force --grace-period=0`.
+   */
+  deletionGracePeriodSeconds?: number;
   startTime?: string;
   /** `ownerReferences` of the pod. */
   owners?: { kind: string; name: string }[];
