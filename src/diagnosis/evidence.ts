@@ -42,6 +42,8 @@ export interface Subject {
   /** ECS `runtimeId` of a container (`<taskId>-<n>`), the cgroup leaf under /ecs/<taskId>/. */
   runtimeId?: string;
   functionName?: string;
+  /** ECS task definition as `family:revision` (the last element of its ARN), joining task-definition and task evidence. */
+  taskDefinition?: string;
   pid?: number;
   /** A systemd unit (`foo.service`) when the process ran as one. */
   unit?: string;
@@ -98,6 +100,8 @@ export interface ContainerStateEvidence extends Base {
   /** Current waiting reason (CrashLoopBackOff) when the container is waiting. */
   waitingReason?: string;
   image?: string;
+  /** Container health as the orchestrator reports it (ECS `healthStatus`: HEALTHY, UNHEALTHY, UNKNOWN). */
+  healthStatus?: string;
 }
 
 /** Memory limits of one container, pod, task or function. Sizes in bytes. */
@@ -328,6 +332,10 @@ export interface LogCoverageEvidence extends Base {
   lines: number;
   /** Kernel lines that were not about this target (filled by correlation). */
   setAside?: number;
+  /** A Logs Insights query that had not completed (`Running`, `Timeout`, ...): the rows are partial. */
+  queryStatus?: string;
+  /** A long log was thinned to bound memory: REPORTs seen and kept (evenly spaced; errors and the peak always kept). */
+  thinned?: { seen: number; kept: number };
 }
 
 export type Evidence =
