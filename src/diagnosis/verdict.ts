@@ -71,7 +71,7 @@ export interface Verdict {
   /** Sources that could not be read and what that hides. */
   unavailable: { source: string; detail: string; missing: string }[];
   /** The workload diagnosed, as far as the evidence identifies it. */
-  target: Subject & { platform: Platform | 'unknown' };
+  target: Omit<Subject, 'platform'> & { platform: Platform | 'unknown' };
   /** Exit code of the run judged, when known. */
   exitCode?: number;
   /** Observed peak memory in bytes, when any evidence shows one (sizes the proposals). */
