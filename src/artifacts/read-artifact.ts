@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import type { Evidence } from '../diagnosis/evidence.js';
 import { Why137Error } from '../errors/why137-error.js';
@@ -48,6 +48,15 @@ export async function readArtifact(file: string, stdin: Readable = process.stdin
     throw toWhy137Error(err, file);
   } finally {
     if (file !== '-') stream.destroy();
+  }
+}
+
+/** Parses an artifact a live source collected (same detection and parsers as a file). `name` is cited as the file. */
+export async function readArtifactContent(name: string, content: string): Promise<ArtifactResult> {
+  try {
+    return await readStream(name, Readable.from([Buffer.from(content)]));
+  } catch (err) {
+    throw toWhy137Error(err, name);
   }
 }
 
