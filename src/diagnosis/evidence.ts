@@ -336,6 +336,9 @@ export interface LogCoverageEvidence extends Base {
   queryStatus?: string;
   /** A long log was thinned to bound memory: REPORTs seen and kept (evenly spaced; errors and the peak always kept). */
   thinned?: { seen: number; kept: number };
+  /** Kernel seconds since boot of the first and last line, for dmesg output that prints no wall-clock time. */
+  firstUptimeSeconds?: number;
+  lastUptimeSeconds?: number;
 }
 
 export type Evidence =
