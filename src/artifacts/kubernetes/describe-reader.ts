@@ -59,7 +59,7 @@ export class DescribeReader {
     this.closeContainer();
     if (this.pods.length === 0) throw new ArtifactInvalidError(this.file, this.expected, 'no `Name:` line of a pod');
     for (const pod of this.pods) {
-      if (pod.containers.every((c) => c.group !== 'app')) throw new ArtifactInvalidError(this.file, this.expected, `pod ${pod.name} has no Containers: section (is the output cut off?)`);
+      if (pod.containers.every((c) => c.group !== 'app')) throw new ArtifactInvalidError(this.file, this.expected, `pod ${pod.name} lists no containers (is the output cut off, or was its indentation lost in a paste?)`);
       // kubectl prints `Events:` (`Events: <none>` when there are none) as the last section of every pod.
       if (!pod.sawEvents) throw new ArtifactInvalidError(this.file, this.expected, `pod ${pod.name} ends before its Events: section, so the output looks cut off`);
     }

@@ -14,7 +14,7 @@ import { pidFromEvent } from './pid-from-event.js';
  * host as `node` for pod events. OOM events (`SystemOOM`, node-problem-detector `OOMKilling`) put the killed
  * PID in `subject.pid` and keep the victim's process name only in the message. A controller's
  * `SuccessfulDelete` ("Deleted pod: web-1") names the deleted pod as the subject's pod, so a scale-down
- * joins the pod it stopped.
+ * joins the pod it stopped. An event without `count`, `series.count` or `deprecatedCount` happened once.
  */
 export function eventEvidence(ev: Record<string, unknown>, at: string, file: string, expected: string): KubeEventEvidence {
   const obj = asRecord(ev.involvedObject) ?? asRecord(ev.regarding);

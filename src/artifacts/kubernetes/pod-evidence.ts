@@ -21,7 +21,7 @@ const QOS = new Set(['Guaranteed', 'Burstable', 'BestEffort']);
 export function podEvidence(pod: Record<string, unknown>, at: string, file: string, expected: string): Evidence[] {
   const meta = asRecord(pod.metadata);
   const name = meta?.name;
-  if (typeof name !== 'string' || name === '') throw new ArtifactInvalidError(file, expected, `a Pod without ${at}metadata.name`);
+  if (typeof name !== 'string' || name === '') throw new ArtifactInvalidError(file, expected, `a Pod without ${at}metadata.name (is the output cut off?)`);
   const spec = asRecord(pod.spec);
   if (!spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
     throw new ArtifactInvalidError(file, expected, `Pod ${name} has no ${at}spec.containers (is the output cut off?)`);
