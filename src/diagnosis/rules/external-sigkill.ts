@@ -17,15 +17,17 @@ export const externalSigkill: CauseRule = (c) => {
   const cites: CitedFact[] = [fact(c.judged, `exit code 137 (SIGKILL)${c.judged.oomKilled === false ? ', OOMKilled false' : ''}`)];
   const directKill = c.dockerEvents.find((e) => e.action === 'kill' && e.signal === 9) && !c.dockerEvents.some((e) => e.action === 'kill' && e.signal === 15);
   if (directKill) cites.push(fact(c.dockerEvents.find((e) => e.action === 'kill' && e.signal === 9)!, 'the engine sent signal 9 directly, with no SIGTERM first (docker kill)'));
+  const forced = c.pod?.deletionGracePeriodSeconds === 0 ? c.pod : undefined;
+  if (forced) cites.push(fact(forced, 'the pod was deleted with a grace period of 0 (kubectl delete --force --grace-period=0): SIGKILL with no SIGTERM'));
   const limit = hardLimit(c);
   if (limit) cites.push(fact(limit, `a hard memory limit of ${formatBytes(limit.memoryLimitBytes!)} was in place and no OOM was flagged`));
   const coverage = kernelLogCoversExit(c);
   if (c.kernelCoverage && coverage !== 'no') cites.push(fact(c.kernelCoverage, `the kernel log${coverage === 'yes' ? ' covering the exit' : ''} shows no OOM kill of this target (${c.kernelCoverage.lines} lines)`));
   const proof = limit !== undefined || (c.kernelCoverage !== undefined && coverage !== 'no');
-  if (!proof && !directKill) return null;
-  const confidence = directKill || coverage === 'yes' ? 'high' : 'medium';
+  if (!proof && !directKill && !forced) return null;
+  const confidence = directKill || forced || coverage === 'yes' ? 'high' : 'medium';
   return {
     code: 'external_sigkill', confidence, evidence: cites,
-    summary: `${capitalize(targetName(c))} received SIGKILL from outside and memory was not the reason${directKill ? ' (docker kill)' : ''}. Look for who sent it: an operator's kill -9 or docker kill, kubectl delete --grace-period=0 --force, a supervisor or deploy script.`,
+    summary: `${capitalize(targetName(c))} received SIGKILL from outside and memory was not the reason${directKill ? ' (docker kill)' : forced ? ' (a forced delete with no grace period)' : ''}. Look for who sent it: an operator's kill -9 or docker kill, kubectl delete --grace-period=0 --force, a supervisor or deploy script.`,
   };
 };

@@ -32,7 +32,9 @@ function stopEvidence(c: Case): CitedFact[] {
   else if (term && !kill && c.dockerEvents.some((e) => e.action === 'stop')) cites.push(fact(term, 'docker stop sent SIGTERM; the exit was a SIGKILL'));
   const stopping = c.events.filter((e) => e.reason === 'Killing' && /Stopping container/i.test(e.message) && !/probe/i.test(e.message));
   for (const e of stopping.slice(0, 2)) cites.push(fact(e, `event Killing: ${e.message}`));
-  if (c.pod?.deletionTimestamp) cites.push(fact(c.pod, `the pod was being deleted (deletionTimestamp ${c.pod.deletionTimestamp})`));
+  // A forced delete (--grace-period=0) is no graceful stop at all: externalSigkill takes it.
+  if (c.pod?.deletionGracePeriodSeconds === 0) return [];
+  if (c.pod?.deletionTimestamp || c.pod?.terminating) cites.push(fact(c.pod, `the pod was being deleted${c.pod.deletionTimestamp ? ` (deletionTimestamp ${c.pod.deletionTimestamp})` : ' (Terminating)'}`));
   const preempt = c.pod?.conditions?.find((k) => k.type === 'DisruptionTarget' && k.status === 'True' && k.reason !== 'TerminationByKubelet');
   if (c.pod && preempt) cites.push(fact(c.pod, `condition DisruptionTarget: ${preempt.reason ?? ''} ${preempt.message ?? ''}`.trim()));
   const t = c.ecsTask;
@@ -43,5 +45,5 @@ function stopEvidence(c: Case): CitedFact[] {
 }
 
 function graceSeconds(c: Case): number | undefined {
-  return c.escalations.find((e) => e.graceSeconds !== undefined)?.graceSeconds ?? c.pod?.terminationGracePeriodSeconds;
+  return c.escalations.find((e) => e.graceSeconds !== undefined)?.graceSeconds ?? c.pod?.deletionGracePeriodSeconds ?? c.pod?.terminationGracePeriodSeconds;
 }
