@@ -188,7 +188,7 @@ function tieOom(oom: KernelOomEvidence, c: Case, otherIds: string[]): 'tied' | '
 
 export function targetName(c: Pick<Case, 'target' | 'platform'>): string {
   const t = c.target;
-  if (t.pod) return `${t.namespace ?? 'default'}/${t.pod}${t.containerName ? ` container ${t.containerName}` : ''}`;
+  if (t.pod) return `pod ${t.namespace ?? 'default'}/${t.pod}${t.containerName ? ` container ${t.containerName}` : ''}`;
   if (t.taskArn || t.taskId) return `task ${t.taskId ?? lastSegment(t.taskArn)}${t.containerName ? ` container ${t.containerName}` : ''}`;
   if (t.functionName) return `function ${t.functionName}`;
   if (t.containerName || t.containerId) return `container ${t.containerName ?? t.containerId!.slice(0, 12)}`;

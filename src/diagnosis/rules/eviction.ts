@@ -1,6 +1,8 @@
 import type { CauseRule } from '../rule.js';
 import { fact } from '../fact.js';
 import type { CitedFact } from '../verdict.js';
+import { parseQuantity } from '../../util/parse-quantity.js';
+import { formatBytes } from '../format-bytes.js';
 
 /** The kubelet evicted the pod: status reason Evicted, an Evicted event, or a kubelet DisruptionTarget condition. */
 export const eviction: CauseRule = (c) => {
@@ -23,8 +25,9 @@ export const eviction: CauseRule = (c) => {
   }
   if (cites.length === 0) return null;
   const resource = /low on resource:\s*([\w-]+)/i.exec(message ?? '')?.[1];
-  const using = /Container (\S+) was using (\S+), request is (\S+)/i.exec(message ?? '');
-  const detail = using ? ` Container ${using[1]} was using ${using[2]} against a request of ${using[3]}.` : '';
+  const using = /Container (\S+) was using ([^\s,]+), request is ([^\s,]+)/i.exec(message ?? '');
+  const size = (q: string) => { const b = parseQuantity(q); return b === undefined ? q : formatBytes(b); };
+  const detail = using ? ` Container ${using[1]} was using ${size(using[2]!)} against a request of ${size(using[3]!)}.` : '';
   const memory = !resource || resource === 'memory';
   return {
     code: 'eviction',
