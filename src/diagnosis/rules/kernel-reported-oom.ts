@@ -19,7 +19,10 @@ export const kernelReportedOom: CauseRule = (c) => {
   const oom = latest(kills);
   const who = `${oom.process ?? 'a process'}${oom.pid ? ` (pid ${oom.pid})` : ''}`;
   const rss = oom.anonRssKb !== undefined ? `, anon-rss ${formatBytes(oom.anonRssKb * 1024)}` : '';
-  const name = targetName(c);
+  // With only a kernel log, the victim's own cgroup names what died.
+  const name = c.platform === 'host' || c.platform === 'unknown'
+    ? `${oom.taskCgroup && oom.taskCgroup !== '/' ? describeCgroup(oom.taskCgroup) : `process ${who}`}${c.target.host ? ` on host ${c.target.host}` : ''}`
+    : targetName(c);
   if (oom.scope === 'oomd') {
     return {
       code: 'host_oom', confidence: 'high', evidence: [fact(oom, `systemd-oomd killed ${oom.taskCgroup ?? who} because of memory pressure`)],
