@@ -1,10 +1,91 @@
+import type { Evidence, LogCoverageEvidence } from '../diagnosis/evidence.js';
+import { ArtifactInvalidError } from '../errors/artifact-invalid-error.js';
 import type { TextParser } from './artifact-parser.js';
+import { EvenlyThinned } from './evenly-thinned.js';
+import { LambdaLine } from './lambda-line.js';
+import { LogLineReader } from './log-line-reader.js';
 
-/** PLACEHOLDER: replaced by the real parser. */
+const EXPECTED = 'Lambda CloudWatch log text (START/END/REPORT lines)';
+// REPORTs kept from one log: a leak or a near-limit peak shows in 20,000 evenly spaced invocations, and
+// 40,000 evidence items stay a few tens of MB. Errors and the peak are kept beyond it.
+const MAX_INVOCATIONS = 20_000;
+// Errors and runtime OOM messages kept from one log; past this they repeat one story.
+const MAX_OTHER = 10_000;
+
+const MARKER = new RegExp([
+  String.raw`(?:^|[\s"'\]])(?:START|END|REPORT) RequestId: ?[0-9a-fA-F][\w-]{7,}`,
+  String.raw`\bINIT_START Runtime Version:`,
+  String.raw`\bINIT_REPORT Init Duration:`,
+  String.raw`Error: Runtime exited with(?:out)? `,
+  String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s+Task timed out after`,
+  String.raw`"type"\s*:\s*"platform\.(?:initStart|start|report|initReport|runtimeDone|initRuntimeDone|restoreStart|restoreReport)"`,
+].join('|'));
+
+/**
+ * Lambda logs as CloudWatch holds them: plain or timestamped text, `aws logs tail` output, the JSON log
+ * format (platform.* records, one per line), and `aws logs filter-log-events` / `get-log-events` JSON.
+ * The JSON documents are read as text, line by line (see LogLineReader), so a huge dump streams too.
+ */
 export const lambdaLog = {
   format: 'text',
   kind: 'lambda.log',
-  expected: 'Lambda CloudWatch log text (START/END/REPORT lines)',
-  detect: () => false,
-  parse: async () => [],
+  expected: EXPECTED,
+  detect(head: string): boolean {
+    if (!MARKER.test(head)) return false;
+    const t = head.trimStart();
+    // JSON: JSON lines or a filter-log-events document, never other JSON that quotes a REPORT line.
+    return t[0] !== '{' && t[0] !== '[' ? true : LogLineReader.takesJson(t);
+  },
+  async parse(lines: AsyncIterable<string>, file: string): Promise<Evidence[]> {
+    const reader = new LogLineReader();
+    const matcher = new LambdaLine();
+    const invocations = new EvenlyThinned<Evidence[]>(MAX_INVOCATIONS);
+    const other: { seq: number; value: Evidence }[] = [];
+    const erroredRequests = new Set<string>();
+    let peak: { value: Evidence[]; seq: number; mb: number } | undefined;
+    let count = 0;
+    let seq = 0;
+    let firstTime: string | undefined;
+    let lastTime: string | undefined;
+    let pinned = 0;
+
+    for await (const raw of lines) {
+      count++;
+      for (const line of reader.read(raw)) {
+        if (line.time) { if (!firstTime || line.time < firstTime) firstTime = line.time; if (!lastTime || line.time > lastTime) lastTime = line.time; }
+        const found = matcher.match(line.text, { file, at: line.at, time: line.time, subject: { platform: 'lambda' } });
+        for (let i = 0; i < found.length; i++) {
+          const e = found[i]!;
+          seq++;
+          if (e.kind === 'lambda.invocation') {
+            const group: Evidence[] = [e];
+            if (found[i + 1]?.kind === 'memory.sample') group.push(found[++i]!);
+            const failed = (e.status !== undefined && e.status !== 'success') || e.errorType !== undefined || (e.requestId !== undefined && erroredRequests.has(e.requestId));
+            const pin = failed && pinned < MAX_INVOCATIONS;
+            if (pin) pinned++;
+            invocations.add(group, seq, pin);
+            if (e.maxMemoryUsedMb !== undefined && (!peak || e.maxMemoryUsedMb >= peak.mb)) peak = { value: group, seq, mb: e.maxMemoryUsedMb };
+          } else {
+            if (e.kind === 'lambda.error' && e.requestId && erroredRequests.size < MAX_OTHER) erroredRequests.add(e.requestId);
+            if (other.length < MAX_OTHER) other.push({ seq, value: e });
+          }
+        }
+      }
+    }
+    if (matcher.recognised === 0) {
+      throw new ArtifactInvalidError(file, EXPECTED, 'no START, END, REPORT or runtime error line could be read');
+    }
+    if (peak) invocations.ensure(peak.value, peak.seq);
+
+    const kept = invocations.kept();
+    const merged = [...other, ...kept.flatMap(({ seq: s, value }) => value.map((v) => ({ seq: s, value: v })))].sort((a, b) => a.seq - b.seq);
+    const evidence = merged.map((m) => m.value);
+    const coverage: LogCoverageEvidence = { kind: 'log.coverage', cite: { file, at: `lines 1-${count}` }, subject: { platform: 'lambda' }, log: 'lambda', lines: count };
+    if (firstTime) coverage.firstTime = firstTime;
+    if (lastTime) coverage.lastTime = lastTime;
+    if (kept.length < invocations.seen) coverage.thinned = { seen: invocations.seen, kept: kept.length };
+    evidence.push(coverage);
+    if (matcher.functionName) for (const e of evidence) e.subject.functionName = matcher.functionName;
+    return evidence;
+  },
 } satisfies TextParser;
