@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describeWithComponents } from './component.js';
 import { startDockerd, type Dockerd } from './dockerd.js';
 
@@ -17,6 +17,16 @@ describeWithComponents('startDockerd (private dockerd harness)', ['dockerd', 'do
     const r = await d.docker(['run', '--rm', d.image, 'sh', '-c', 'echo hello; exit 7']);
     expect(r.stdout.trim()).toBe('hello');
     expect(r.code).toBe(7);
+  });
+
+  test("dockerd's own log is kept: a stop that times out is escalated there", async () => {
+    const run = await d.docker(['run', '-d', '--name', 'ignores-term', d.image, 'sh', '-c', 'trap "" TERM; while true; do sleep 1; done']);
+    expect(run.code).toBe(0);
+    const id = run.stdout.trim();
+    expect((await d.docker(['stop', '-t', '1', 'ignores-term'])).code).toBe(0);
+    const log = readFileSync(d.logFile, 'utf8');
+    expect(log).toContain('API listen on');
+    expect(log).toMatch(new RegExp(`failed to exit within 1s of signal 15 - using the force" container=${id}`));
   });
 
   test('two daemons run side by side and stop cleans up', async () => {

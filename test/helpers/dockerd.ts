@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -38,6 +38,11 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const CLIENT_TIMEOUT_MS = 120_000;
 
+// Daemons still running when the test process exits without calling stop() (a crash, a forgotten
+// afterAll): SIGTERM lets dockerd stop its containers and its containerd on its own.
+const live = new Set<ChildProcess>();
+process.once('exit', () => { for (const d of live) signal(d, 'SIGTERM'); });
+
 /**
  * Starts a private dockerd (as root) with vfs storage and no networking, so several can run at once
  * beside a system daemon: unique directories per call, nothing under /var/lib/docker or /var/run/docker.
@@ -60,18 +65,19 @@ export async function startDockerd(): Promise<Dockerd> {
   await writeFile(path.join(configDir, 'config.json'), '{}\n');
   await writeFile(path.join(root, 'daemon.json'), '{}\n');
 
-  const log = createWriteStream(logFile);
+  // dockerd writes its log straight to the file: it outlives this process if a test crashes, and no pipe breaks.
+  const logFd = openSync(logFile, 'a');
   const daemon = spawn(dockerdBin, [
     '--config-file', path.join(root, 'daemon.json'),
     '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
     '--data-root', path.join(root, 'd'), '--exec-root', path.join(root, 'e'), '--pidfile', path.join(root, 'p'),
     '--shutdown-timeout', '2', '-H', `unix://${socket}`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  daemon.stdout!.pipe(log, { end: false });
-  daemon.stderr!.pipe(log, { end: false });
+  ], { stdio: ['ignore', logFd, logFd], detached: true });
+  closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
   let running = true;
-  void exited.then(() => { running = false; });
+  live.add(daemon);
+  void exited.then(() => { running = false; live.delete(daemon); });
 
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: configDir, DOCKER_CLI_HINTS: 'false' };
   delete env.DOCKER_CONTEXT;
@@ -92,7 +98,6 @@ export async function startDockerd(): Promise<Dockerd> {
     }
     // The managed containerd and its shims re-parent themselves; find them by our unique directory.
     await killProcessesMentioning(root);
-    await new Promise<void>((resolve) => log.end(() => resolve()));
     await unmountUnder(root);
     await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => undefined);
   };
