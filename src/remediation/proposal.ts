@@ -22,7 +22,11 @@ export type ProposalAction =
   | 'fix_probe'
   | 'set_hard_memory'
   | 'raise_lambda_memory'
-  | 'investigate_leak';
+  | 'investigate_leak'
+  /** Advice: the process must exit on SIGTERM within the grace period (a longer grace alone only delays the kill). */
+  | 'handle_sigterm'
+  /** Advice: the node/host itself needs memory headroom (host_oom, eviction). */
+  | 'add_host_headroom';
 
 export interface Proposal {
   /** Stable within a verdict: `<action>:<platform>` plus a container name where one applies. */
