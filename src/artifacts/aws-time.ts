@@ -4,11 +4,15 @@
  * Lambda's `+0000` offsets, Logs Insights' zone-less UTC (`2024-05-01 10:00:00.000`) and
  * nanosecond stamps (`docker logs -t`). Returns undefined for anything else.
  */
+const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export function awsTime(value: unknown): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
   if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string') return undefined;
   const s = value.trim();
+  // Already canonical (Lambda's own line stamps, JSON log records): nothing to convert.
+  if (CANONICAL.test(s)) return s;
   if (/^\d+(?:\.\d+)?$/.test(s)) return fromEpoch(Number(s));
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(s);
   if (!m) return undefined;

@@ -3,6 +3,7 @@ import type { TextParser } from './artifact-parser.js';
 import { defined } from './defined.js';
 import { LogLineReader } from './log-line-reader.js';
 import { nodeGcHeapMb } from './node-gc-heap.js';
+import { ownStrings } from './own-strings.js';
 import { runtimeOomMessage } from './runtime-oom-message.js';
 
 // One abort prints more than one OOM line (Java's "Exception in thread" then "Terminating due to", Go's
@@ -61,7 +62,7 @@ export const containerLog = {
             kind: 'runtime.heap', cite: { file, at: entry.at, excerpt: oom.message }, subject: subjectOf(entry.stream),
             runtime: oom.runtime, message: oom.message, time: entry.time, heapUsedMb,
           });
-          out.push(heap);
+          out.push(ownStrings(heap));
         }
       }
     }

@@ -1,5 +1,7 @@
-/** Drops the keys whose value is undefined, so evidence prints and compares without empty fields. */
+/** A copy without the keys whose value is undefined, so evidence prints and compares without empty fields. */
 export function defined<T extends object>(obj: T): T {
-  for (const key of Object.keys(obj) as (keyof T)[]) if (obj[key] === undefined) delete obj[key];
-  return obj;
+  // Copying beats `delete`, which turns objects into slow dictionaries (this runs per REPORT line).
+  const out = {} as T;
+  for (const key in obj) if (obj[key] !== undefined) out[key] = obj[key];
+  return out;
 }

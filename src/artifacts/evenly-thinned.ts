@@ -19,22 +19,26 @@ export class EvenlyThinned<T> {
 
   constructor(private readonly cap: number) {}
 
-  add(value: T, seq: number, pinned = false): void {
+  /** Offers the next item; true when it was kept (for now: a later halving may still drop it). */
+  add(value: T, seq: number, pinned = false): boolean {
     this.seen++;
-    if (pinned) { this.items.push({ seq, n: -1, value }); return; }
+    if (pinned) { this.items.push({ seq, n: -1, value }); return true; }
     const n = this.count++;
-    if (n % this.stride !== 0) return;
+    if (n % this.stride !== 0) return false;
     this.items.push({ seq, n, value });
     if (++this.unpinned > this.cap) {
       this.stride *= 2;
       this.items = this.items.filter((i) => i.n < 0 || i.n % this.stride === 0);
       this.unpinned = this.items.filter((i) => i.n >= 0).length;
     }
+    return n % this.stride === 0;
   }
 
   /** Keeps `value` whatever the spacing (e.g. the series' peak), unless it is already kept. */
-  ensure(value: T, seq: number): void {
-    if (!this.items.some((i) => i.value === value)) this.items.push({ seq, n: -1, value });
+  ensure(value: T, seq: number): boolean {
+    if (this.items.some((i) => i.value === value)) return false;
+    this.items.push({ seq, n: -1, value });
+    return true;
   }
 
   /** The kept items in series order. */

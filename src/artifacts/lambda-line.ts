@@ -62,7 +62,7 @@ export class LambdaLine {
     this.lineNo++;
     if (line.trim() === '') return;
     if (!this.functionName && line.includes('/aws/lambda/')) this.functionName = LOG_GROUP.exec(line)?.[1];
-    const errorType = ERROR_TYPE_LINE.exec(line);
+    const errorType = this.lastError ? ERROR_TYPE_LINE.exec(line) : null;
     if (errorType && this.lastError && !this.lastError.errorType) {
       this.lastError.errorType = errorType[1];
       this.recognised++;
@@ -73,9 +73,9 @@ export class LambdaLine {
     const gcMb = nodeGcHeapMb(line);
     if (gcMb !== null) { this.gc = { mb: gcMb, line: this.lineNo }; return; }
 
-    const report = REPORT.exec(line);
+    const report = line.includes('REPORT') ? REPORT.exec(line) : null;
     if (report) { this.recognised++; out.push(...this.report(line, report[1]!, ctx)); return; }
-    const exit = RUNTIME_EXIT.exec(line);
+    const exit = line.includes('Runtime exited') ? RUNTIME_EXIT.exec(line) : null;
     if (exit) {
       const detail = exit[1] ?? '';
       const signal = /signal:\s*(\w+)/.exec(detail)?.[1];
@@ -88,12 +88,12 @@ export class LambdaLine {
       out.push(this.lastError);
       return;
     }
-    const timedOut = TIMED_OUT.exec(line);
+    const timedOut = line.includes('Task timed out') ? TIMED_OUT.exec(line) : null;
     if (timedOut) {
       out.push(this.error(ctx, line, { requestId: requestIdIn(line), errorType: 'Sandbox.Timedout', message: timedOut[0] }));
       return;
     }
-    const init = INIT_REPORT.exec(line);
+    const init = line.includes('INIT_REPORT') ? INIT_REPORT.exec(line) : null;
     if (init) {
       this.recognised++;
       if (init[1]!.toLowerCase() !== 'success') {

@@ -4,6 +4,7 @@ import type { TextParser } from './artifact-parser.js';
 import { EvenlyThinned } from './evenly-thinned.js';
 import { LambdaLine } from './lambda-line.js';
 import { LogLineReader } from './log-line-reader.js';
+import { ownStrings } from './own-strings.js';
 
 const EXPECTED = 'Lambda CloudWatch log text (START/END/REPORT lines)';
 // REPORTs kept from one log: a leak or a near-limit peak shows in 20,000 evenly spaced invocations, and
@@ -63,11 +64,11 @@ export const lambdaLog = {
             const failed = (e.status !== undefined && e.status !== 'success') || e.errorType !== undefined || (e.requestId !== undefined && erroredRequests.has(e.requestId));
             const pin = failed && pinned < MAX_INVOCATIONS;
             if (pin) pinned++;
-            invocations.add(group, seq, pin);
+            if (invocations.add(group, seq, pin)) ownStrings(group);
             if (e.maxMemoryUsedMb !== undefined && (!peak || e.maxMemoryUsedMb >= peak.mb)) peak = { value: group, seq, mb: e.maxMemoryUsedMb };
           } else {
             if (e.kind === 'lambda.error' && e.requestId && erroredRequests.size < MAX_OTHER) erroredRequests.add(e.requestId);
-            if (other.length < MAX_OTHER) other.push({ seq, value: e });
+            if (other.length < MAX_OTHER) other.push({ seq, value: ownStrings(e) });
           }
         }
       }
@@ -75,7 +76,7 @@ export const lambdaLog = {
     if (matcher.recognised === 0) {
       throw new ArtifactInvalidError(file, EXPECTED, 'no START, END, REPORT or runtime error line could be read');
     }
-    if (peak) invocations.ensure(peak.value, peak.seq);
+    if (peak && invocations.ensure(peak.value, peak.seq)) ownStrings(peak.value);
 
     const kept = invocations.kept();
     const merged = [...other, ...kept.flatMap(({ seq: s, value }) => value.map((v) => ({ seq: s, value: v })))].sort((a, b) => a.seq - b.seq);
@@ -85,7 +86,8 @@ export const lambdaLog = {
     if (lastTime) coverage.lastTime = lastTime;
     if (kept.length < invocations.seen) coverage.thinned = { seen: invocations.seen, kept: kept.length };
     evidence.push(coverage);
-    if (matcher.functionName) for (const e of evidence) e.subject.functionName = matcher.functionName;
+    const functionName = matcher.functionName === undefined ? undefined : ownStrings([matcher.functionName])[0];
+    if (functionName) for (const e of evidence) e.subject.functionName = functionName;
     return evidence;
   },
 } satisfies TextParser;

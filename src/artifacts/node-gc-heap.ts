@@ -5,7 +5,7 @@ const GC_LINE = /Mark-(?:Compact|sweep)(?: \(reduce\))?\s+([\d.]+)\s+\(([\d.]+)\
 
 /** The live heap after a full GC in a Node GC trace line, in MB, or null when the line is not one. */
 export function nodeGcHeapMb(line: string): number | null {
-  const m = GC_LINE.exec(line);
+  const m = line.includes('Mark-') ? GC_LINE.exec(line) : null;
   if (!m) return null;
   const after = Number(m[3]);
   return Number.isFinite(after) ? after : null;
