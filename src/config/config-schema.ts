@@ -1,54 +1,67 @@
 import { z } from 'zod';
+import { nameRules } from '../targets/name-rules.js';
 
 /**
  * The config file (YAML, `--config` or WHY137_CONFIG). No secret is ever inline: keys and tokens are
- * named by file path or env var, and read at use.
+ * named by file path or env var, and read at use. Every object is strict, so a pasted `password:` or
+ * `privateKey:` is an unknown key, not a silently kept secret.
  */
+
+// A PEM block pasted where a path belongs is a secret inline: refuse it, and say where it should go.
+const filePath = z.string().min(1).refine((v) => !/[\n\r]/.test(v) && !v.includes('-----BEGIN'), 'a file path, not the key itself (secrets are never inline)');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (A-Z, 0-9, _)');
+const rule = (r: { test(v: string): boolean; expected: string }) => z.string().refine((v) => r.test(v), r.expected);
+
 export const sshHostSchema = z.object({
-  /** Node or host name this entry serves; `*` wildcards allowed (`ip-10-0-*`). */
-  match: z.string().min(1),
+  /** Node or host name this entry serves; `*` and `?` wildcards allowed (`ip-10-0-*`), as in ssh_config. */
+  match: z.string().regex(/^[A-Za-z0-9*?][A-Za-z0-9*?.-]*$/, 'a host name pattern (letters, digits, -, . and * or ? wildcards)'),
   /** Address to connect to; defaults to the matched name. */
-  host: z.string().min(1).optional(),
+  host: rule(nameRules.hostName).optional(),
   port: z.number().int().min(1).max(65535).default(22),
   user: z.string().regex(/^[a-z_][a-z0-9_-]*\$?$/i, 'a POSIX user name'),
   /** Private key: a file path, or the name of an env var holding the key. Exactly one. */
-  privateKeyFile: z.string().optional(),
-  privateKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  privateKeyFile: filePath.optional(),
+  privateKeyEnv: envName.optional(),
   /** known_hosts file for this host (falls back to ssh.knownHosts). Unknown host keys are refused. */
-  knownHosts: z.string().optional(),
-}).strict().refine((h) => (h.privateKeyFile ? 1 : 0) + (h.privateKeyEnv ? 1 : 0) === 1, { message: 'set exactly one of privateKeyFile or privateKeyEnv' });
+  knownHosts: filePath.optional(),
+}).strict().refine((h) => (h.privateKeyFile ? 1 : 0) + (h.privateKeyEnv ? 1 : 0) === 1, { message: 'exactly one of privateKeyFile or privateKeyEnv' });
 
 export const dockerHostSchema = z.object({
   /** unix:///var/run/docker.sock, ssh://user@host, tcp://host:2376 */
-  url: z.string().regex(/^(unix|ssh|tcp|https?):\/\//, 'unix://, ssh:// or tcp:// URL'),
-  tls: z.object({ ca: z.string(), cert: z.string(), key: z.string(), verify: z.boolean().default(true) }).strict().optional(),
+  url: z.string().regex(/^(unix|ssh|tcp|https?):\/\/\S+$/, 'a unix://, ssh:// or tcp:// URL').refine((u) => !/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/.test(u), 'a URL without a password (secrets are never inline)'),
+  tls: z.object({ ca: filePath, cert: filePath, key: filePath, verify: z.boolean().default(true) }).strict().optional(),
   /** For ssh:// hosts: private key file and known_hosts. */
-  privateKeyFile: z.string().optional(),
-  knownHosts: z.string().optional(),
+  privateKeyFile: filePath.optional(),
+  knownHosts: filePath.optional(),
 }).strict();
 
 export const configSchema = z.object({
   kubernetes: z.object({
-    kubeconfig: z.string().optional(),
-    /** Contexts a target may name; empty = any in the kubeconfig. */
-    contexts: z.array(z.string()).default([]),
+    kubeconfig: filePath.optional(),
+    /** Contexts a target may name; empty = any in the kubeconfig. `config check` probes each (or the current one). */
+    contexts: z.array(rule(nameRules.kubeContext)).default([]),
     inCluster: z.boolean().default(false),
   }).strict().default({ contexts: [], inCluster: false }),
   aws: z.object({
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region like eu-west-1').optional(),
-    profile: z.string().optional(),
-    regions: z.array(z.string()).default([]),
+    /** Default region for targets that name none. */
+    region: rule(nameRules.awsRegion).optional(),
+    /** A profile from ~/.aws/config; credentials come from the SDK's chain, never from this file. */
+    profile: z.string().regex(/^[A-Za-z0-9_.+=,@-]+$/, 'an AWS profile name').optional(),
+    /** Regions a target may name; empty = any. `config check` probes each (or the default). */
+    regions: z.array(rule(nameRules.awsRegion)).default([]),
   }).strict().default({ regions: [] }),
   docker: z.object({
-    hosts: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/), dockerHostSchema).default({}),
+    /** Named engines a `docker:HOST/container` target may use; `docker:container` uses the local socket. */
+    hosts: z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a docker host name'), dockerHostSchema).default({}),
   }).strict().default({ hosts: {} }),
   ssh: z.object({
-    knownHosts: z.string().optional(),
+    knownHosts: filePath.optional(),
     hosts: z.array(sshHostSchema).default([]),
     /** Cap on kernel-log bytes read per diagnosis. */
     maxOutputBytes: z.number().int().positive().default(8 * 1024 * 1024),
   }).strict().default({ hosts: [], maxOutputBytes: 8 * 1024 * 1024 }),
-  runbooks: z.object({ dir: z.string().optional() }).strict().default({}),
+  /** Extra runbooks (a runbook with a built-in's `name` replaces it). */
+  runbooks: z.object({ dir: filePath.optional() }).strict().default({}),
   /** Minutes before/after the exit that logs are read for. */
   window: z.object({ beforeMinutes: z.number().positive().default(30), afterMinutes: z.number().positive().default(5) }).strict().default({ beforeMinutes: 30, afterMinutes: 5 }),
 }).strict();
