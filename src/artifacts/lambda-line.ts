@@ -157,7 +157,14 @@ export class LambdaLine {
     if (typeof msg === 'string') for (const line of msg.split('\n')) this.line(line, at, out);
     for (const err of [r, isRecord(msg) ? msg : undefined]) {
       if (!err || typeof err.errorType !== 'string') continue;
-      const oom = runtimeOomMessage(`${err.errorType}${typeof err.errorMessage === 'string' && err.errorMessage ? `: ${err.errorMessage}` : ''}`);
+      const errorMessage = typeof err.errorMessage === 'string' ? err.errorMessage : '';
+      // A logged invoke error: {"errorType":"Runtime.ExitError","errorMessage":"RequestId: … Error: Runtime exited with error: signal: killed"}
+      if (errorMessage.includes('Runtime exited')) {
+        this.line(errorMessage, at, out);
+        if (this.lastError && !this.lastError.errorType) this.lastError.errorType = err.errorType;
+        continue;
+      }
+      const oom = runtimeOomMessage(`${err.errorType}${errorMessage ? `: ${errorMessage}` : ''}`);
       if (oom) out.push(this.heap(at, oom.runtime, oom.message));
     }
     return out;

@@ -14,6 +14,8 @@ const INSIGHTS_BYTES_PER_MB = 1_000_000;
 const MIB = 1024 * 1024;
 // awslogs stream names: <prefix>/<container name>/<task id>.
 const ECS_STREAM = /^[\w.-]+\/([\w.-]+)\/([0-9a-f]{32})$/;
+// Lambda platform lines, whatever log group they were written to (LoggingConfig.LogGroup can be any group).
+const LAMBDA_MESSAGE = /\b(?:START|END|REPORT) RequestId:|RequestId: \S+ Error: Runtime exited|\bINIT_(?:START|REPORT)\b|Task timed out after|"type"\s*:\s*"platform\./;
 
 type Obj = Record<string, unknown>;
 
@@ -51,9 +53,10 @@ export const logsInsights = {
       const group = (f.get('@log') ?? '').replace(/^\d{12}:/, '');
       const stream = f.get('@logStream') ?? '';
       const fn = /^\/aws\/lambda\/(.+)$/.exec(group)?.[1] ?? /\/aws\/lambda\/([^/\s]+)/.exec(stream)?.[1];
-      const looksLambda = fn !== undefined || (!group && (f.has('@requestId') || f.has('@maxMemoryUsed') || f.has('@memorySize') || f.get('@type') === 'REPORT'));
-      if (fn) functions.add(fn);
       const message = f.get('@message') ?? '';
+      const looksLambda = fn !== undefined || f.has('@maxMemoryUsed') || f.has('@memorySize') || f.get('@type') === 'REPORT' || LAMBDA_MESSAGE.test(message)
+        || (!group && f.has('@requestId'));
+      if (fn) functions.add(fn);
       const evidence = looksLambda ? lambdaRow(f, message, { file, at, time, subject: defined({ platform: 'lambda' as const, functionName: fn }) })
         : otherRow(message, { file, at, time, subject: subjectOfStream(stream) });
       rows.push({ time, evidence, lambda: looksLambda });

@@ -67,3 +67,8 @@ test('one JVM abort printed twice is one runtime.heap', () => {
   const found = m.match('Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat com.acme.Render.page(Render.java:88)\nCaused by: java.lang.OutOfMemoryError: Java heap space', ctx);
   expect(found.map((e) => e.kind)).toEqual(['runtime.heap']);
 });
+
+test('a logged invoke error object carries the runtime exit', () => {
+  const found = new LambdaLine().match('{"errorType":"Runtime.ExitError","errorMessage":"RequestId: 3b1e9f0c-6a2d-4c8e-9f1b-2d4e6a8c0e1f Error: Runtime exited with error: signal: killed"}', ctx);
+  expect(found).toEqual([expect.objectContaining({ kind: 'lambda.error', signal: 'killed', errorType: 'Runtime.ExitError', requestId: '3b1e9f0c-6a2d-4c8e-9f1b-2d4e6a8c0e1f' })]);
+});

@@ -79,6 +79,16 @@ describe('logs.insights parser', () => {
     expect(inv).toMatchObject({ maxMemoryUsedMb: 200, memorySizeMb: 256, initDurationMs: 812.5, requestId: 'r-1' });
   });
 
+  test('Lambda rows without @log (or from a custom log group) are known by their message', () => {
+    const doc = { results: [
+      row({ '@timestamp': '2024-05-08 13:19:44.902', '@message': 'RequestId: 1bdaea03-82d3-406b-b480-202ecaf2e624 Error: Runtime exited with error: exit status 137\nRuntime.ExitError\n' }),
+      row({ '@timestamp': '2024-05-08 13:19:45.000', '@message': 'START RequestId: 2bdaea03-82d3-406b-b480-202ecaf2e624 Version: $LATEST', '@log': '123456789012:/org/shared-lambda-logs' }),
+    ], status: 'Complete' };
+    const ev = logsInsights.parse(doc, 'q.json');
+    expect(ev[0]).toMatchObject({ kind: 'lambda.error', exitStatus: 137, errorType: 'Runtime.ExitError', subject: { platform: 'lambda' } });
+    expect(ev.at(-1)).toMatchObject({ kind: 'log.coverage', log: 'lambda', lines: 2 });
+  });
+
   test('an empty result is valid', () => {
     const doc = { results: [], statistics: { recordsMatched: 0 }, status: 'Complete' };
     expect(logsInsights.detect(doc)).toBe(true);
