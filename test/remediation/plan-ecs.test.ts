@@ -82,6 +82,35 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'soft limit only and no usage figure: a hard memory sized from the reservation, as advice (not executable)',
+    verdict: verdict('host_oom', api, { factors: ['soft_limit_only', 'no_memory_limit'] }),
+    evidence: [limits(api, null, { memoryReservationBytes: 512 * MiB, launchType: 'EC2' }), { ...task, launchType: 'EC2' }],
+    expect: [
+      {
+        id: 'set_hard_memory:ecs:api', executable: false,
+        changes: [{ field: 'containerDefinitions[api].memory', before: null, after: '768' }],
+        command: [UPDATE], why: ['No memory figure'], risk: ['Sized from configuration'],
+      },
+      { id: 'add_host_headroom:ecs:api' },
+    ],
+  },
+  {
+    name: 'the verdict\'s limit disagrees with the target\'s own task definition: the target\'s limit is used',
+    verdict: verdict('cgroup_oom', api, { limitBytes: 1024 * MiB }),
+    evidence: [limits(taskScope, 512 * MiB, { scope: 'task', cpu: '256', launchType: 'FARGATE' }), task],
+    expect: [{ id: 'raise_memory_limit:ecs:api', changes: [{ field: 'memory', before: '512', after: '1024' }], why: ['512 MiB limit'] }],
+  },
+  {
+    name: 'evidence about another task definition revision is left out',
+    verdict: verdict('cgroup_oom', { ...api, taskDefinition: 'api:42' }, { peakBytes: 500 * MiB }),
+    evidence: [
+      limits({ ...api, taskDefinition: 'api:41' }, 2048 * MiB), limits({ platform: 'ecs', taskDefinition: 'api:41' }, 4096 * MiB, { scope: 'task', launchType: 'FARGATE', cpu: '1024' }),
+      limits({ ...api, taskDefinition: 'api:42' }, 512 * MiB), limits({ platform: 'ecs', taskDefinition: 'api:42' }, 1024 * MiB, { scope: 'task', launchType: 'FARGATE', cpu: '512' }),
+      task,
+    ],
+    expect: [{ id: 'raise_memory_limit:ecs:api', changes: [{ field: 'containerDefinitions[api].memory', before: '512', after: '768' }] }],
+  },
+  {
     name: 'Node unaware of the limit: NODE_OPTIONS merged in the task definition by jq, then the memory',
     verdict: verdict('cgroup_oom', api, { factors: ['runtime_unaware_of_limit'] }),
     evidence: [limits(api, 1024 * MiB), limits(taskScope, 4096 * MiB, { scope: 'task', cpu: '1024', launchType: 'FARGATE' }), task, runtime(api, { runtime: 'node', runtimeVersion: 16, envNames: ['NODE_OPTIONS', 'API_KEY'] })],
@@ -96,6 +125,18 @@ const cases: Case[] = [
         id: 'raise_memory_limit:ecs:api', executable: true,
         changes: [{ field: 'containerDefinitions[api].memory', before: '1024', after: '1536' }, { field: 'NODE_OPTIONS --max-old-space-size', before: null, after: '1152' }],
       },
+    ],
+  },
+  {
+    name: 'celery concurrency from the CPU count: explicit count from the task CPU (container cpu 0 means no reservation)',
+    verdict: verdict('cgroup_oom', api, { factors: ['runtime_unaware_of_limit'] }),
+    evidence: [
+      limits(api, 2048 * MiB, { cpu: '0' }), limits(taskScope, 4096 * MiB, { scope: 'task', cpu: '2048', launchType: 'FARGATE' }), task,
+      runtime(api, { runtime: 'python', workersFromCpuCount: true }, ['celery', '-A', 'proj', 'worker']),
+    ],
+    expect: [
+      { id: 'reduce_workers:ecs:api', executable: false, changes: [{ field: 'workers', before: 'CPU count', after: '2' }], command: ['--concurrency 2'] },
+      { id: 'raise_memory_limit:ecs:api', changes: [{ field: 'containerDefinitions[api].memory', before: '2048', after: '3072' }] },
     ],
   },
   {

@@ -5,7 +5,7 @@ import type { PlatformPlanner } from './platform-planner.js';
 import { formatMiB } from './format.js';
 import { leakProposal } from './leak-proposal.js';
 import { heapRaise, limitFixes, rescaledFixes } from './runtime.js';
-import { MIB, neededBytes } from './sizing.js';
+import { HEADROOM_FACTOR, MIB, neededBytes } from './sizing.js';
 
 /** What one cause calls for, in order: runtime fixes before limits where a limit only moves the cliff. */
 type CausePolicy = (ctx: PlanContext, planner: PlatformPlanner) => Proposal[];
@@ -58,26 +58,37 @@ function killedAtLimit(ctx: PlanContext, planner: PlatformPlanner): Proposal[] {
 function hostOom(ctx: PlanContext, planner: PlatformPlanner): Proposal[] {
   const limit = ctx.limitBytes;
   const fromPeak = neededBytes(ctx.peakBytes, undefined, false);
-  // A hard limit below the soft reservation would be rejected (ECS) and starve what was reserved.
-  const need = fromPeak === undefined ? undefined : Math.max(fromPeak, ctx.reservationBytes ?? 0);
+  // The soft share it already has (ECS/Docker memoryReservation, K8s request): a hard limit below it would
+  // be rejected (ECS) and starve what was reserved. Without a peak it is the only size in the evidence.
+  const soft = ctx.reservationBytes ?? ctx.requestBytes;
+  const unverified = fromPeak === undefined;
+  const need = fromPeak !== undefined ? Math.max(fromPeak, soft ?? 0) : soft !== undefined ? soft * HEADROOM_FACTOR : undefined;
   const newLimit = limit === undefined && need !== undefined ? planner.round(ctx, need) : null;
-  const base = limit ?? newLimit ?? undefined;
+  // Runtime ceilings are sized only against a limit that is real or sized from observed usage.
+  const base = limit ?? (unverified ? null : newLimit) ?? undefined;
   const fixes = base !== undefined ? limitFixes(ctx, base, limit === undefined) : [];
   const out = fixes.flatMap((f) => planner.runtime(ctx, f));
   if (ctx.factors.has('memory_leak')) out.push(leakProposal(ctx, planner));
   const qos = qosFactors(ctx);
   if (newLimit !== null && need !== undefined) {
-    const soft = ctx.factors.has('soft_limit_only') ? 'only a soft memoryReservation is set' : 'it has no hard memory limit';
-    out.push(...planner.memory(ctx, {
+    const missing = ctx.factors.has('soft_limit_only') ? 'only a soft memoryReservation is set' : 'it has no hard memory limit';
+    const sized = unverified
+      ? `No memory figure for it is in the evidence, so the limit is its soft share (${formatMiB(soft ?? 0)}) × 1.5.`
+      : `A hard limit of the peak (${formatMiB(ctx.peakBytes ?? 0)}) × 1.5`;
+    const proposals = planner.memory(ctx, {
       action: 'set_memory_limit',
       needBytes: need,
       limitBytes: newLimit,
       requestsBytes: newLimit,
       runtime: [],
-      why: `The machine ran out of memory, not this container's limit: ${soft}, so nothing stopped it taking the host's memory (peak ${formatMiB(ctx.peakBytes ?? 0)}). A hard limit of the peak × 1.5 confines the next overrun to its own cgroup, so the kernel stops this container instead of picking any process on the host. The host also needs headroom (see add_host_headroom).`,
-      risk: 'If the peak seen was not its real peak, the container now gets OOM-killed at the new limit: a visible cgroup_oom instead of a host-wide one.',
+      why: `The machine ran out of memory, not this container's limit: ${missing}, so nothing stopped it taking the host's memory. ${unverified ? `${sized} A hard limit` : sized} confines the next overrun to its own cgroup, so the kernel stops this container instead of picking any process on the host. The host also needs headroom (see add_host_headroom).`,
+      risk: unverified
+        ? 'Sized from configuration, not from usage: check its real peak (e.g. Container Insights MemoryUtilized, docker stats, kubectl top) before applying, or it may be OOM-killed at the new limit.'
+        : 'If the peak seen was not its real peak, the container now gets OOM-killed at the new limit: a visible cgroup_oom instead of a host-wide one.',
       addresses: ['host_oom', ...present(ctx, 'no_memory_limit', 'soft_limit_only'), ...qos],
-    }));
+    });
+    // Never an executable limit change without a usage figure behind it.
+    out.push(...(unverified ? proposals.map((p) => ({ ...p, executable: false })) : proposals));
   } else if (limit !== undefined && qos.length > 0) {
     out.push(...planner.memory(ctx, {
       action: 'requests_equal_limits',

@@ -94,10 +94,15 @@ export function planContext(verdict: Verdict, evidence: readonly Evidence[]): Pl
   return ctx;
 }
 
-/** The hard limit that applied: the verdict's, else the container's, else the pod's/task's, else Lambda's MemorySize. */
+/**
+ * The hard limit that applied: Lambda's MemorySize; else the verdict's when the target's own limits
+ * agree with it (or none are known); else the container's, else the pod's/task's.
+ */
 function hardLimit(verdict: Verdict, platform: Platform, container?: LimitsEvidence, group?: LimitsEvidence, lambdaMb?: number): number | undefined {
   if (platform === 'lambda' && lambdaMb !== undefined) return lambdaMb * MIB;
-  return verdict.limitBytes ?? container?.memoryLimitBytes ?? group?.memoryLimitBytes ?? undefined;
+  const own = [container?.memoryLimitBytes, group?.memoryLimitBytes].filter((b): b is number => typeof b === 'number');
+  if (verdict.limitBytes !== undefined && (own.length === 0 || own.includes(verdict.limitBytes))) return verdict.limitBytes;
+  return own[0];
 }
 
 /** The largest memory figure in the evidence: kernel OOM RSS, memory samples, Lambda Max Memory Used. */

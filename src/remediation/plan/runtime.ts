@@ -233,16 +233,22 @@ function workers(ctx: PlanContext, addresses: (CauseCode | FactorCode)[], limit:
 
 /** The container's CPU limit in cores, from the limits evidence (`500m`, `2`, ECS `1024` units, `1 vCPU`). */
 function cpuCores(ctx: PlanContext): number | undefined {
-  const raw = ctx.containerLimits?.cpu ?? ctx.groupLimits?.cpu;
-  if (raw === undefined) return undefined;
-  const text = raw.trim();
+  for (const raw of [ctx.containerLimits?.cpu, ctx.groupLimits?.cpu]) {
+    const cores = raw === undefined ? undefined : parseCores(raw.trim(), ctx.platform === 'ecs');
+    // ECS container cpu 0 means "no reservation": the task's CPU is the bound then.
+    if (cores !== undefined && cores > 0) return cores;
+  }
+  return undefined;
+}
+
+function parseCores(text: string, ecsUnits: boolean): number | undefined {
   let m = /^(\d+(?:\.\d+)?)\s*m$/.exec(text);
   if (m) return Number(m[1]) / 1000;
   m = /^(\d+(?:\.\d+)?)\s*vcpu$/i.exec(text);
   if (m) return Number(m[1]);
   m = /^(\d+(?:\.\d+)?)$/.exec(text);
   if (!m) return undefined;
-  return ctx.platform === 'ecs' ? Number(m[1]) / 1024 : Number(m[1]);
+  return ecsUnits ? Number(m[1]) / 1024 : Number(m[1]);
 }
 
 /** `the 512 MiB limit`, or for a limit proposed alongside, `the 768 MiB limit proposed with it`. */
