@@ -113,6 +113,10 @@ async function readStream(file: string, stream: Readable): Promise<ArtifactResul
 
   const parser = text.find((p) => p.detect(head));
   if (!parser) {
+    // Application output may print its runtime's OOM message long after the first 64 KiB: read it all
+    // as container output, and only call it unrecognised if no such message turns up.
+    const evidence = await parsers['container.log'].parse(linesFrom(headBuf, ended ? emptyIterator() : iterator), file);
+    if (evidence.some((e) => e.kind === 'runtime.heap')) return { file, kind: 'container.log', evidence };
     throw new Why137Error('why137_artifact_unrecognized', `${file}: text of an unrecognised kind; expected one of: ${expectedList}`);
   }
   return { file, kind: parser.kind, evidence: await parser.parse(linesFrom(headBuf, ended ? emptyIterator() : iterator), file) };

@@ -2,8 +2,8 @@ import type { CauseRule } from '../rule.js';
 import { fact } from '../fact.js';
 import { limitOwner } from '../limit-owner.js';
 import { describeCgroup } from '../describe-cgroup.js';
-import { killsNearExit } from '../signals.js';
-import { targetName } from '../build-case.js';
+import { killsNearExit, oomFlags } from '../signals.js';
+import { hardLimit, targetName } from '../build-case.js';
 import { formatBytes } from '../format-bytes.js';
 import { capitalize } from '../capitalize.js';
 import type { KernelOomEvidence } from '../evidence.js';
@@ -40,9 +40,14 @@ export const kernelReportedOom: CauseRule = (c) => {
   const limit = oom.cgroupLimitKb !== undefined ? ` of ${formatBytes(oom.cgroupLimitKb * 1024)}` : '';
   if (owner === 'container' || owner === 'pod' || owner === 'task' || owner === 'unit') {
     const whose = owner === 'container' ? 'its own' : `its ${owner}'s`;
+    const hard = hardLimit(c);
     return {
       code: 'cgroup_oom', confidence: oom.limitCgroup ? 'high' : 'medium',
-      evidence: [fact(oom, `memory cgroup OOM: limit${limit} of ${limitPath ? describeCgroup(limitPath) : 'its cgroup'} hit; killed ${who}${rss}`)],
+      evidence: [
+        fact(oom, `memory cgroup OOM: limit${limit} of ${limitPath ? describeCgroup(limitPath) : 'its cgroup'} hit; killed ${who}${rss}`),
+        ...oomFlags(c).slice(0, 2).map((e) => fact(e, e.kind === 'container.state' ? `the orchestrator flagged it: ${e.reason && e.reason !== 'OOMKilled' ? `reason ${e.reason}` : 'OOMKilled'}, exit code ${e.exitCode ?? '?'}` : e.kind === 'docker.event' ? 'the engine emitted an oom event' : 'the orchestrator reported an OOM')),
+        ...(hard ? [fact(hard, `hard memory limit ${formatBytes(hard.memoryLimitBytes!)} (${hard.scope})`)] : []),
+      ],
       summary: `${capitalize(name)} exceeded ${whose} memory limit${limit} and the kernel's cgroup OOM killer killed ${who}. Raise the limit to what it needs or cap the runtime below it.`,
     };
   }
