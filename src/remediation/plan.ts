@@ -1,6 +1,7 @@
-import type { Evidence } from '../diagnosis/evidence.js';
+import type { Evidence, Platform } from '../diagnosis/evidence.js';
 import type { Verdict } from '../diagnosis/verdict.js';
 import type { Proposal } from './proposal.js';
+import type { PlatformPlanner } from './plan/platform-planner.js';
 import { causePolicies } from './plan/cause-policies.js';
 import { planContext } from './plan/plan-context.js';
 import { planners } from './plan/index.js';
@@ -13,7 +14,8 @@ import { planners } from './plan/index.js';
 export function plan(verdict: Verdict, evidence: Evidence[]): Proposal[] {
   const ctx = planContext(verdict, evidence);
   if (ctx === null) return [];
-  const planner = (planners as Partial<Record<string, (typeof planners)[keyof typeof planners]>>)[ctx.platform];
+  const registry: Partial<Record<Platform, PlatformPlanner>> = planners;
+  const planner = registry[ctx.platform];
   if (planner === undefined) return [];
   const seen = new Set<string>();
   const ordered: Proposal[] = [];

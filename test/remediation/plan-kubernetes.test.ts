@@ -204,6 +204,15 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'stop_timeout where the deletion asked for less than the spec: says the spec is not what the stop got',
+    verdict: verdict('stop_timeout', web),
+    evidence: [pod(web, { owners: [{ kind: 'ReplicaSet', name: 'web-7d9c8b5f4' }], terminationGracePeriodSeconds: 45, deletionGracePeriodSeconds: 10 })],
+    expect: [
+      { id: 'raise_grace_period:kubernetes:app', changes: [{ field: 'spec.template.spec.terminationGracePeriodSeconds', before: '45', after: '90' }], why: ['The stop used 10 s'] },
+      { id: 'handle_sigterm:kubernetes:app' },
+    ],
+  },
+  {
     name: 'probe_failure by timeout: raise timeoutSeconds/failureThreshold (advice)',
     verdict: verdict('probe_failure', web),
     evidence: [owned, event(web, 'Unhealthy', 'Liveness probe failed: Get "http://10.0.0.5:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)')],

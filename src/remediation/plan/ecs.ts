@@ -2,7 +2,8 @@ import type { Change } from '../proposal.js';
 import { ofKind } from '../../diagnosis/evidence.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlatformPlanner } from './platform-planner.js';
-import type { EnvEdit } from './runtime.js';
+import { ecsRefs } from './ecs-refs.js';
+import { ecsEnvEdit, taskDefinitionCommand } from './ecs-task-definition-command.js';
 import { makeProposal } from './make-proposal.js';
 import { sigtermProposal } from './sigterm-proposal.js';
 import { shellQuote } from './shell-quote.js';
@@ -12,18 +13,7 @@ import {
   proposedGraceSeconds, roundUpMiB,
 } from './sizing.js';
 
-// Fields `describe-task-definition` returns that `register-task-definition` rejects.
-const READ_ONLY_FIELDS = 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy, .deregisteredAt)';
 const DEPLOY_RISK = 'Registers a new task definition revision and replaces the service\'s tasks in a rolling deployment. If the task definition comes from Terraform, CloudFormation or CDK, change it there or the next deploy reverts it.';
-
-interface EcsRefs {
-  container?: string;
-  family?: string;
-  revision?: string;
-  cluster?: string;
-  service?: string;
-  taskId?: string;
-}
 
 /** ECS: edit the task definition (jq), register it, and point the service at the new revision. */
 export const ecs: PlatformPlanner = {
@@ -94,7 +84,7 @@ export const ecs: PlatformPlanner = {
 
     for (const fix of intent.runtime) {
       changes.push(...fix.changes);
-      if (fix.edit) edits.push(envEdit(c, fix.edit));
+      if (fix.edit) edits.push(ecsEnvEdit(c, fix.edit));
       else if (fix.manual) risk.push(`Not automatic: ${fix.manual}.`);
     }
     if (intent.runtime.length > 0) why.push('The runtime ceiling moves with it, to stay at its share of the new limit.');
@@ -109,7 +99,7 @@ export const ecs: PlatformPlanner = {
   runtime(ctx, fix) {
     const refs = ecsRefs(ctx);
     const c = refs.container ?? 'CONTAINER';
-    const { command, deployable } = fix.edit ? taskDefinitionCommand(refs, [envEdit(c, fix.edit)]) : { command: `# ${fix.manual}`, deployable: false };
+    const { command, deployable } = fix.edit ? taskDefinitionCommand(refs, [ecsEnvEdit(c, fix.edit)]) : { command: `# ${fix.manual}`, deployable: false };
     return [makeProposal(ctx, {
       action: fix.action, title: fix.title, changes: fix.changes, why: fix.why, risk: `${fix.risk} ${DEPLOY_RISK}`,
       command, addresses: fix.addresses, executable: fix.edit !== undefined && deployable,
@@ -188,51 +178,6 @@ export const ecs: PlatformPlanner = {
     return (command) => `aws ecs execute-command --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --task ${shellQuote(refs.taskId ?? 'TASK')} --container ${shellQuote(refs.container ?? 'CONTAINER')} --interactive --command ${shellQuote(command)}`;
   },
 };
-
-function ecsRefs(ctx: PlanContext): EcsRefs {
-  const refs: EcsRefs = {};
-  const t = ctx.target;
-  if (t.containerName) refs.container = t.containerName;
-  // `arn:...:task-definition/api:42`, or the `family:revision` subjects carry.
-  const td = (ctx.task?.taskDefinitionArn ?? t.taskDefinition ?? ctx.groupLimits?.subject.taskDefinition ?? ctx.containerLimits?.subject.taskDefinition)?.split('/').pop();
-  const m = td ? /^([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(td) : null;
-  if (m) { refs.family = m[1]!; if (m[2]) refs.revision = m[2]; }
-  const taskArn = t.taskArn ?? ctx.task?.subject.taskArn;
-  const cluster = t.cluster ?? (taskArn ? /:task\/([^/]+)\/[^/]+$/.exec(taskArn)?.[1] : undefined);
-  if (cluster) refs.cluster = cluster;
-  const service = /^service:(.+)$/.exec(ctx.task?.group ?? '')?.[1];
-  if (service) refs.service = service;
-  const taskId = t.taskId ?? taskArn?.split('/').pop();
-  if (taskId) refs.taskId = taskId;
-  return refs;
-}
-
-/** describe → jq edit → register → update-service; deployable when every name is known and a service runs it. */
-function taskDefinitionCommand(refs: EcsRefs, edits: string[]): { command: string; deployable: boolean } {
-  const base = refs.family ? `${refs.family}${refs.revision ? `:${refs.revision}` : ''}` : 'FAMILY';
-  const lines = [
-    `aws ecs describe-task-definition --task-definition ${shellQuote(base)} --query taskDefinition --output json`,
-    `| jq '${[READ_ONLY_FIELDS, ...edits].join(' | ')}' > taskdef.json`,
-    '&& aws ecs register-task-definition --cli-input-json file://taskdef.json',
-  ];
-  if (refs.service) lines.push(`&& aws ecs update-service --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --service ${shellQuote(refs.service)} --task-definition ${shellQuote(refs.family ?? 'FAMILY')}`);
-  let command = lines.join(' \\\n  ');
-  if (!refs.service) command += `\n# not run by a service: start new tasks with --task-definition ${refs.family ?? 'FAMILY'}`;
-  const deployable = refs.family !== undefined && refs.container !== undefined && refs.service !== undefined && refs.cluster !== undefined;
-  return { command, deployable };
-}
-
-/** A jq edit of one container's `environment`, merging a flag without printing the other flags. */
-function envEdit(container: string, edit: EnvEdit): string {
-  const name = JSON.stringify(edit.variable);
-  const select = `(.containerDefinitions[] | select(.name == ${JSON.stringify(container)}) | .environment)`;
-  if (edit.mode === 'value') {
-    return `${select} |= (((. // []) | map(select(.name != ${name}))) + [{name: ${name}, value: ${JSON.stringify(edit.set)}}])`;
-  }
-  const strip = edit.remove.map((p) => ` | gsub(${JSON.stringify(p)}; "")`).join('');
-  return `${select} |= ((. // []) as $e | ($e | map(select(.name == ${name}) | .value) | first // "") as $v`
-    + ` | ($e | map(select(.name != ${name}))) + [{name: ${name}, value: ((${JSON.stringify(`${edit.set} `)} + ($v${strip})) | sub(" +$"; ""))}])`;
-}
 
 /** Which limit was hit: the container's own hard memory, or the task's (Fargate task memory, or no container limit). */
 function limitLevel(ctx: PlanContext): 'container' | 'task' {

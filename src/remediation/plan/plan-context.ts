@@ -1,5 +1,5 @@
 import type {
-  ContainerStateEvidence, EcsTaskEvidence, Evidence, KubeEventEvidence, LambdaConfigEvidence, LimitsEvidence, Platform,
+  EcsTaskEvidence, Evidence, KubeEventEvidence, LambdaConfigEvidence, LimitsEvidence, Platform,
   PodStatusEvidence, RuntimeSettings, Subject,
 } from '../../diagnosis/evidence.js';
 import { ofKind } from '../../diagnosis/evidence.js';
@@ -32,7 +32,6 @@ export interface PlanContext {
   pod?: PodStatusEvidence;
   task?: EcsTaskEvidence;
   lambda?: LambdaConfigEvidence;
-  state?: ContainerStateEvidence;
   events: readonly KubeEventEvidence[];
   /** Grace period a daemon reported when it escalated the stop to SIGKILL. */
   escalationGraceSeconds?: number;
@@ -85,8 +84,6 @@ export function planContext(verdict: Verdict, evidence: readonly Evidence[]): Pl
   const pod = ofKind(about, 'pod.status')[0];
   if (pod) ctx.pod = pod;
   if (lambda) ctx.lambda = lambda;
-  const state = ofKind(about, 'container.state').find((s) => s.exitCode !== undefined || s.oomKilled !== undefined) ?? ofKind(about, 'container.state')[0];
-  if (state) ctx.state = state;
   const grace = ofKind(about, 'stop.escalation').find((s) => s.graceSeconds !== undefined)?.graceSeconds;
   if (grace !== undefined) ctx.escalationGraceSeconds = grace;
   const heap = ofKind(about, 'runtime.heap').find((h) => h.heapUsedMb !== undefined)?.heapUsedMb;

@@ -3,10 +3,11 @@ import type { CauseCode, FactorCode } from '../../diagnosis/verdict.js';
 import type { RuntimeSettings } from '../../diagnosis/evidence.js';
 import type { PlanContext } from './plan-context.js';
 import {
-  FALLBACK_WORKERS, HEADROOM_FACTOR, HEAP_SHARE_OF_LIMIT, JVM_DEFAULT_RAM_PERCENTAGE, JVM_FIRST_MAJOR_WITH_RAM_PERCENTAGE,
+  HEADROOM_FACTOR, HEAP_SHARE_OF_LIMIT, JVM_DEFAULT_RAM_PERCENTAGE, JVM_FIRST_MAJOR_WITH_RAM_PERCENTAGE,
   MIB, MIN_CEILING_GAIN, goMemLimitMiB, heapCeilingMiB,
 } from './sizing.js';
 import { formatMiB } from './format.js';
+import { workersFix } from './workers-fix.js';
 
 /**
  * An edit of one environment variable. `flag`: the variable is a list of flags (NODE_OPTIONS,
@@ -79,7 +80,7 @@ export function limitFixes(ctx: PlanContext, limitBytes: number, proposed = fals
       return [];
     }
     case 'python':
-      return unaware && s.workersFromCpuCount ? [workers(ctx, addresses, words)] : [];
+      return unaware && s.workersFromCpuCount ? [workersFix(ctx, addresses, words)] : [];
     default:
       return [];
   }
@@ -213,42 +214,6 @@ function goMemLimit(s: RuntimeSettings, limitBytes: number, reason: Reason, addr
     risk: 'GOMEMLIMIT is a soft limit: a live heap bigger than it is still killed, and close to it the GC spends more CPU.',
     addresses,
   };
-}
-
-function workers(ctx: PlanContext, addresses: (CauseCode | FactorCode)[], limit: string): RuntimeFix {
-  const cores = cpuCores(ctx);
-  const count = cores !== undefined ? Math.max(1, Math.ceil(cores)) : FALLBACK_WORKERS;
-  const cmd = ctx.command.join(' ');
-  const flag = /\bcelery\b/.test(cmd) ? `--concurrency ${count}` : /\bgunicorn\b/.test(cmd) ? `--workers ${count}` : `WEB_CONCURRENCY=${count} (or the server's workers option)`;
-  const basis = cores !== undefined ? `the container's CPU limit (${cores})` : `a fixed ${FALLBACK_WORKERS} (the CPU limit is not in the evidence)`;
-  return {
-    kind: 'workers', action: 'reduce_workers', title: `Set an explicit worker count of ${count}`,
-    changes: [{ field: 'workers', before: ctx.settings.workers !== undefined ? String(ctx.settings.workers) : 'CPU count', after: String(count) }],
-    manual: `the worker count is derived from the CPU count in the command or config: set it explicitly with ${flag}`,
-    why: `The worker count comes from the CPU count, which inside a container is the host's CPUs, not the container's share; every worker costs memory, so a big host starts more workers than ${limit} holds. An explicit count from ${basis} bounds it.`,
-    risk: 'Fewer workers serve fewer concurrent requests: watch latency and queue depth, and raise the count one at a time while watching memory.',
-    addresses,
-  };
-}
-
-/** The container's CPU limit in cores, from the limits evidence (`500m`, `2`, ECS `1024` units, `1 vCPU`). */
-function cpuCores(ctx: PlanContext): number | undefined {
-  for (const raw of [ctx.containerLimits?.cpu, ctx.groupLimits?.cpu]) {
-    const cores = raw === undefined ? undefined : parseCores(raw.trim(), ctx.platform === 'ecs');
-    // ECS container cpu 0 means "no reservation": the task's CPU is the bound then.
-    if (cores !== undefined && cores > 0) return cores;
-  }
-  return undefined;
-}
-
-function parseCores(text: string, ecsUnits: boolean): number | undefined {
-  let m = /^(\d+(?:\.\d+)?)\s*m$/.exec(text);
-  if (m) return Number(m[1]) / 1000;
-  m = /^(\d+(?:\.\d+)?)\s*vcpu$/i.exec(text);
-  if (m) return Number(m[1]);
-  m = /^(\d+(?:\.\d+)?)$/.exec(text);
-  if (!m) return undefined;
-  return ecsUnits ? Number(m[1]) / 1024 : Number(m[1]);
 }
 
 /** `the 512 MiB limit`, or for a limit proposed alongside, `the 768 MiB limit proposed with it`. */
