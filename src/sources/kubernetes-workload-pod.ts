@@ -50,7 +50,7 @@ export const kubernetesWorkloadPodSource: Source<z.infer<typeof params>> = {
     }
     const pods = await listAll(k, 'pods', target.namespace, selector, ctx.params.maxPods, ctx.signal);
     calls += pods.calls;
-    const mine = pods.items.filter((p) => owners.has(controllerUid(p)));
+    const mine = pods.items.filter((p) => { const c = controllerUid(p); return c !== undefined && owners.has(c); });
     const killed = mine.map((pod) => ({ pod, kill: lastKill(pod, target.container) })).filter((c): c is { pod: Record<string, unknown>; kill: Kill } => c.kill !== undefined);
     killed.sort((a, b) => Date.parse(b.kill.at) - Date.parse(a.kill.at));
     const pick = killed[0];
