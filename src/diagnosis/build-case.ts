@@ -23,6 +23,7 @@ export function buildCase(all: Evidence[]): Case {
   if (pod && !target.podUid && pod.subject.podUid) target.podUid = pod.subject.podUid;
   const task = ofKind(all, 'ecs.task').find((t) => sameTask(t.subject, target));
   if (task && !target.cluster && task.subject.cluster) target.cluster = task.subject.cluster;
+  if (task && !target.taskDefinition && task.subject.taskDefinition) target.taskDefinition = task.subject.taskDefinition;
 
   const targetStates = judged ? states.filter((s) => sameContainer(s.subject, target)) : [];
   const containerIds = [...new Set(targetStates.map((s) => s.subject.containerId).filter((x): x is string => !!x))];
@@ -34,6 +35,11 @@ export function buildCase(all: Evidence[]): Case {
     invocations: [], lambdaErrors: [], heapErrors: [], samples: [], unavailable: [], setAside: [], all,
   };
 
+  for (const e of all) {
+    if (otherTaskDefinition(e.subject, target) && !c.setAside.some((x) => x.cite.file === e.cite.file)) {
+      c.setAside.push({ cite: e.cite, why: `task definition ${e.subject.taskDefinition} is not the one task ${target.taskId ?? ''} ran (${target.taskDefinition})`.replace('  ', ' ') });
+    }
+  }
   const limits = ofKind(all, 'limits').filter((l) => belongsToWorkload(l.subject, target));
   c.containerLimits = pickContainerScoped(limits.filter((l) => l.scope === 'container'), target);
   c.groupLimits = limits.filter((l) => l.scope !== 'container' && l.scope !== 'host');
@@ -121,8 +127,13 @@ function sameTask(s: Subject, t: Subject): boolean {
   return !a || !b || a === b;
 }
 
+function otherTaskDefinition(s: Subject, t: Subject): boolean {
+  return !!s.taskDefinition && !!t.taskDefinition && s.taskDefinition !== t.taskDefinition;
+}
+
 /** Same pod / task / function / docker container as the target (any container of it). */
 function belongsToWorkload(s: Subject, t: Subject): boolean {
+  if (otherTaskDefinition(s, t)) return false;
   if ((s.pod || s.podUid) && (t.pod || t.podUid) && !samePod(s, t)) return false;
   if (!sameTask(s, t)) return false;
   if (s.functionName && t.functionName && s.functionName !== t.functionName) return false;
@@ -193,7 +204,7 @@ export function targetName(c: Pick<Case, 'target' | 'platform'>): string {
   if (t.functionName) return `function ${t.functionName}`;
   if (t.containerName || t.containerId) return `container ${t.containerName ?? t.containerId!.slice(0, 12)}`;
   if (t.host) return `host ${t.host}`;
-  return 'the target';
+  return c.platform === 'lambda' ? 'the Lambda function' : 'the process';
 }
 
 /** Limits that are hard: the container's own, else the pod's/task's/function's. */

@@ -43,6 +43,14 @@ function unknownFinding(c: Case): NonNullable<ReturnType<(typeof causeRules)[num
   if (!c.judged && c.all.length === 0) {
     return { code: 'unknown', confidence: 'low', evidence: [], summary: 'No evidence was given.' };
   }
+  if (c.platform === 'lambda' && !c.judged) {
+    const peak = c.invocations.reduce<typeof c.invocations[number] | undefined>((a, b) => (b.maxMemoryUsedMb !== undefined && (a?.maxMemoryUsedMb === undefined || b.maxMemoryUsedMb > a.maxMemoryUsedMb) ? b : a), undefined);
+    return {
+      code: 'unknown', confidence: 'medium',
+      evidence: peak ? [fact(peak, `peak Max Memory Used ${peak.maxMemoryUsedMb} MB of ${peak.memorySizeMb ?? '?'} MB across ${c.invocations.length} invocations`)] : [],
+      summary: `${capitalize(targetName(c))} shows no killed invocation here${peak ? ` (${c.invocations.length} invocations, peak ${peak.maxMemoryUsedMb} of ${peak.memorySizeMb ?? '?'} MB)` : ''}: no "signal: killed", exit status 137 or Runtime.OutOfMemory. Widen the window to the failing invocation.`,
+    };
+  }
   if (c.judged?.exitCode === 137) {
     return {
       code: 'unknown', confidence: 'low',

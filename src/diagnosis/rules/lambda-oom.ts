@@ -23,26 +23,27 @@ export const lambdaOom: CauseRule = (c) => {
   const killedIds = new Set(kills.map((k) => k.requestId).filter(Boolean));
   const report = c.invocations.find((i) => i.requestId && killedIds.has(i.requestId)) ?? oomReports[0] ?? failedAtLimit[0];
   const size = report?.memorySizeMb ?? c.lambdaConfig?.memorySizeMb;
-  const fn = c.target.functionName ?? c.lambdaConfig?.functionName ?? 'the function';
+  const fn = c.target.functionName ?? c.lambdaConfig?.functionName;
+  const lambda = fn ? `Lambda ${fn}` : 'The Lambda function';
   if (report && (atLimit(report) || report.errorType === 'Runtime.OutOfMemory')) {
     return {
       code: 'lambda_oom', confidence: 'high', evidence: cites,
-      summary: `Lambda ${fn} ran out of memory: it used ${report.maxMemoryUsedMb ?? size} MB of its ${size} MB and the sandbox was killed. Raise MemorySize (or cut what one invocation holds).`,
+      summary: `${lambda} ran out of memory: it used ${report.maxMemoryUsedMb ?? size} MB of its ${size} MB and the sandbox was killed. Raise MemorySize (or cut what one invocation holds).`,
     };
   }
   if (report && !atLimit(report) && report.maxMemoryUsedMb !== undefined) {
     cites.push(fact(report, `the killed invocation's REPORT shows ${report.maxMemoryUsedMb} MB used of ${report.memorySizeMb} MB`));
     return {
       code: 'lambda_oom', confidence: 'medium', evidence: cites,
-      summary: `Lambda ${fn}'s runtime was killed (${kills[0]?.message ?? 'SIGKILL'}), but REPORT shows ${report.maxMemoryUsedMb} of ${report.memorySizeMb} MB: a short spike between samples is the likeliest reason. Raise MemorySize and watch Max Memory Used.`,
+      summary: `${lambda}'s runtime was killed (${kills[0]?.message ?? 'SIGKILL'}), but REPORT shows ${report.maxMemoryUsedMb} of ${report.memorySizeMb} MB: a short spike between samples is the likeliest reason. Raise MemorySize and watch Max Memory Used.`,
     };
   }
   return {
     code: 'lambda_oom', confidence: 'medium', evidence: cites,
-    summary: `Lambda ${fn}'s runtime was killed (${kills[0]?.message ?? 'SIGKILL'}) with no REPORT line for that request, which is how a sandbox that runs out of memory usually ends${size ? ` (Memory Size ${size} MB)` : ''}. Fetch the REPORT lines to confirm, then raise MemorySize.`,
+    summary: `${lambda}'s runtime was killed (${kills[0]?.message ?? 'SIGKILL'}) with no REPORT line for that request, which is how a sandbox that runs out of memory usually ends${size ? ` (Memory Size ${size} MB)` : ''}. Fetch the REPORT lines to confirm, then raise MemorySize.`,
     next: [{
       why: 'REPORT lines give Max Memory Used for the killed invocations',
-      command: `aws logs start-query --log-group-name /aws/lambda/${fn} --start-time $(date -d '-1 hour' +%s) --end-time $(date +%s) --query-string 'filter @type = "REPORT" or @message like /signal: killed|exit status 137|Runtime.ExitError|OutOfMemory/ | fields @timestamp, @requestId, @maxMemoryUsed, @memorySize, @message | sort @timestamp desc | limit 200'`,
+      command: `aws logs start-query --log-group-name /aws/lambda/${fn ?? 'FUNCTION'} --start-time $(date -d '-1 hour' +%s) --end-time $(date +%s) --query-string 'filter @type = "REPORT" or @message like /signal: killed|exit status 137|Runtime.ExitError|OutOfMemory/ | fields @timestamp, @requestId, @maxMemoryUsed, @memorySize, @message | sort @timestamp desc | limit 200'`,
     }],
   };
 };

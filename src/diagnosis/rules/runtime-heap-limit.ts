@@ -17,6 +17,6 @@ export const runtimeHeapLimit: CauseRule = (c) => {
   const used = h.heapUsedMb ? ` at about ${h.heapUsedMb} MB of heap` : '';
   return {
     code: 'runtime_heap_limit', confidence: 'high', evidence: cites,
-    summary: `${RUNTIME_NAME[h.runtime]} in ${targetName(c)} ran out of its own heap${used} and aborted: the kernel did not kill it. Raise the runtime's heap ceiling toward 75% of the memory limit, or find what fills the heap.`,
+    summary: `${RUNTIME_NAME[h.runtime]}${targetName(c).startsWith('the ') ? '' : ` in ${targetName(c)}`} ran out of its own heap${used} and aborted: the kernel did not kill it. Raise the runtime's heap ceiling toward 75% of the memory limit, or find what fills the heap.`,
   };
 };
