@@ -64,6 +64,8 @@ function inspectFacts(ctx: CollectContext<unknown>): RunFacts {
 
 /**
  * [startedAt − margin, finishedAt + margin] of the last run, never past now (the engine would wait for it).
+ * NOTE: `now` is this machine's clock and the times are the engine's; a remote engine whose clock runs ahead
+ * by more than MARGIN_MS can lose its last events to the clamp (keep hosts on NTP).
  * A restarted container (finishedAt before startedAt) is judged on its previous exit: from the incident
  * window's start, through the restart.
  */
