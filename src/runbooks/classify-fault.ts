@@ -79,14 +79,20 @@ function byMessage(message: string): Fault | undefined {
 function describe(err: unknown): string {
   let text: string;
   if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err)) {
-    const e = err as { name?: string; message?: unknown; cause?: { message?: unknown } };
+    const e = err as { name?: string; message?: unknown; code?: unknown; cause?: { message?: unknown } };
     const message = typeof e.message === 'string' && e.message ? e.message : String(e.name ?? 'error');
-    const cause = typeof e.cause?.message === 'string' && !message.includes(e.cause.message) ? ` (${e.cause.message})` : '';
-    const name = e.name && e.name !== 'Error' && !message.startsWith(e.name) ? `${e.name}: ` : '';
-    text = `${name}${message}${cause}`;
+    // why137's own errors are complete one-liners already; others get their cause (fetch failed → ECONNREFUSED).
+    const own = typeof e.code === 'string' && e.code.startsWith('why137_');
+    const cause = !own && typeof e.cause?.message === 'string' && !message.includes(e.cause.message) ? ` (${e.cause.message})` : '';
+    // The name goes last, in brackets: `CredentialsProviderError: Could …` would read as NAME: secret to the redactor.
+    const name = !own && e.name && !GENERIC_NAMES.has(e.name) && !message.startsWith(e.name) ? ` [${e.name}]` : '';
+    text = `${message}${cause}${name}`;
   } else {
     text = String(err);
   }
   const line = text.replace(/\s*\n\s*/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
+
+// Names that add nothing to the message: the engine's fault already says timeout/denied/... .
+const GENERIC_NAMES = new Set(['Error', 'RemoteAccessError', 'KubernetesApiError', 'AwsSourceError', 'Why137Error']);

@@ -44,9 +44,12 @@ describe('classifyFault', () => {
 
   test('the detail is one line, with the name and the cause, and bounded', () => {
     const { detail } = classifyFault(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:6443') }));
-    expect(detail).toBe('TypeError: fetch failed (connect ECONNREFUSED 127.0.0.1:6443)');
+    expect(detail).toBe('fetch failed (connect ECONNREFUSED 127.0.0.1:6443) [TypeError]');
     expect(classifyFault(new Error(`a\n  b\n${'x'.repeat(500)}`)).detail).toMatch(/^a b x+…$/);
     expect(classifyFault(new Error('x'.repeat(500))).detail.length).toBe(300);
-    expect(classifyFault(awsError('ThrottlingException', 'Rate exceeded')).detail).toBe('ThrottlingException: Rate exceeded');
+    expect(classifyFault(awsError('ThrottlingException', 'Rate exceeded')).detail).toBe('Rate exceeded [ThrottlingException]');
+    // The redactor reads `CredentialsProviderError: Could` as a secret; bracketed after the message it is left alone.
+    expect(classifyFault(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })).detail).toBe('Could not load credentials from any providers [CredentialsProviderError]');
+    expect(classifyFault(new Why137Error('why137_config_invalid', 'no SSH access configured for n1', { cause: new Error('x') })).detail).toBe('no SSH access configured for n1');
   });
 });

@@ -110,7 +110,7 @@ describe('runRunbook', () => {
     });
     const s = step(r.steps, 'logs');
     expect(s).toMatchObject({ status: 'failed', fault: 'throttled', calls: 3 });
-    expect(s.detail).toMatch(/Rate exceeded; still throttled after 3 attempts when the 50ms timeout passed/);
+    expect(s.detail).toMatch(/^Rate exceeded \[TooManyRequestsException\]; still throttled after 3 attempts when the 50ms timeout passed$/);
   });
 
   test('an optional step\'s failure is reported but does not skip the steps that need it', async () => {
