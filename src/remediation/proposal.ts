@@ -1,5 +1,6 @@
 import type { FactorCode, CauseCode } from '../diagnosis/verdict.js';
 import type { Platform, Subject } from '../diagnosis/evidence.js';
+import type { Edit } from './edit.js';
 
 /** One field that a proposal changes, before and after, as a person would read it. */
 export interface Change {
@@ -47,4 +48,6 @@ export interface Proposal {
   addresses: (CauseCode | FactorCode)[];
   /** Executable by why137 later (false for advice such as investigate_leak). */
   executable: boolean;
+  /** What an executor applies; present on every executable proposal. */
+  edit?: Edit;
 }
