@@ -75,14 +75,14 @@ describe('kubernetes.pod source (real client-node against the fake API)', () => 
 
   test('a container the pod does not have is not_found, naming the ones it has', async () => {
     const err = await failure(h.collect(kubernetesPodSource, { ...OOM_POD, container: 'sidecar' }));
-    expect(classifyFault(err)).toEqual({ fault: 'not_found', detail: 'RemoteAccessError: container sidecar is not in pod shop/checkout-api-6d8f7b9c54-x7k2p; it has app' });
+    expect(classifyFault(err)).toEqual({ fault: 'not_found', detail: 'container sidecar is not in pod shop/checkout-api-6d8f7b9c54-x7k2p; it has app' });
   });
 
   describe('faults reach the engine classified', () => {
     test('a missing pod: 404 → not_found, with the API\'s own words', async () => {
       const err = await failure(h.collect(kubernetesPodSource, { kind: 'k8s', namespace: 'shop', pod: 'gone-7d9c8b5f4-x2x9z' }));
       expect(err).toMatchObject({ name: 'KubernetesApiError', code: 404 });
-      expect(classifyFault(err)).toEqual({ fault: 'not_found', detail: 'KubernetesApiError: HTTP 404 NotFound: pods "gone-7d9c8b5f4-x2x9z" not found' });
+      expect(classifyFault(err)).toEqual({ fault: 'not_found', detail: 'HTTP 404 NotFound: pods "gone-7d9c8b5f4-x2x9z" not found' });
     });
 
     test('RBAC refusal: 403 → denied', async () => {

@@ -58,7 +58,7 @@ describe('kubernetes.workload-pod source (real client-node against the fake API)
     const err = await h.collect(kubernetesWorkloadPodSource, { ...DEPLOYMENT, container: 'istio-proxy' }).catch((e: unknown) => e);
     expect(classifyFault(err)).toEqual({
       fault: 'not_found',
-      detail: 'RemoteAccessError: deployment shop/checkout-api: none of its 3 pods has container istio-proxy in it that exited 137 or was OOMKilled, and none was evicted (pods deleted since are not listed); name a pod instead',
+      detail: 'deployment shop/checkout-api: none of its 3 pods has container istio-proxy in it that exited 137 or was OOMKilled, and none was evicted (pods deleted since are not listed); name a pod instead',
     });
   });
 
