@@ -8,6 +8,7 @@ import type { Source } from '../../src/sources/source.js';
 import type { SourceRegistry } from '../../src/sources/index.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { projectRoot } from '../helpers/fixture-path.js';
+import { sources as registered } from '../../src/sources/index.js';
 
 const fake = (name: string, params: z.ZodType = z.object({}).strict()): Source => ({
   name, reads: `what ${name} reads`, params: params as z.ZodType<Record<string, unknown>>,
@@ -139,5 +140,11 @@ describe('the built-in runbooks', () => {
     const rbs = loadRunbooks({ sources: all, builtinDir: path.join(projectRoot, 'runbooks') });
     const used = new Set([...rbs.values()].flatMap((r) => r.steps.map((s) => s.source)));
     expect([...used].sort()).toEqual([...names].sort());
+  });
+
+  test('validate against the real registry, params and all (what `why137 diagnose` loads at start-up)', () => {
+    const rbs = loadRunbooks({ sources: registered });
+    expect(rbs.size).toBe(7);
+    expect(Object.keys(registered).sort()).toEqual([...names].sort());
   });
 });
