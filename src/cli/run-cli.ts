@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { explainFiles } from './explain-files.js';
-import { diagnose } from './diagnose.js';
-import { configCheck } from './config-check.js';
 import type { SourceRegistry } from '../sources/index.js';
 import type { Config } from '../config/config-schema.js';
 import type { Clients } from '../clients/clients.js';
@@ -60,10 +58,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDeps = {}): Pro
   try {
     switch (command) {
       case 'explain': return await explain(rest, io);
-      case 'diagnose': return await diagnose(rest, io, env, deps);
+      // Live commands load the SDKs; `explain` should not pay for them at start-up.
+      case 'diagnose': return await (await import('./diagnose.js')).diagnose(rest, io, env, deps);
       case 'config':
         if (rest[0] !== 'check') throw new Why137Error('why137_usage', `config ${rest[0] ?? ''}: unknown subcommand; expected: why137 config check [--config F]`);
-        return await configCheck(rest.slice(1), io, env, deps);
+        return await (await import('./config-check.js')).configCheck(rest.slice(1), io, env, deps);
       case undefined: case 'help': case '--help': case '-h':
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
