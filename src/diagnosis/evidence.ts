@@ -63,6 +63,10 @@ export interface RuntimeSettings {
   jvmMaxRamPercentage?: number;
   /** `-XX:-UseContainerSupport` was given. */
   jvmContainerSupportDisabled?: boolean;
+  /** Java 8's update number (8u181 → 181): container support arrived in 8u191. */
+  jvmUpdate?: number;
+  /** `-XX:+UseCGroupMemoryLimitForHeap` (8u131–8u190's experimental container awareness). */
+  jvmCgroupHeapFlag?: boolean;
   /** GOMEMLIMIT in bytes (`off` is recorded as undefined with goMemLimitOff). */
   goMemLimitBytes?: number;
   goMemLimitOff?: boolean;

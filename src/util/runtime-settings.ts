@@ -30,6 +30,10 @@ export function runtimeSettings(input: RuntimeInput): RuntimeSettings {
   const detected = detectRuntime(env, command, image, input.lambdaRuntime);
   if (detected.runtime) s.runtime = detected.runtime;
   if (detected.version !== undefined) s.runtimeVersion = detected.version;
+  if (detected.runtime === 'jvm' && detected.version === 8) {
+    const u = /(?:^|[^\d])8u(\d+)|1\.8\.0_(\d+)/.exec(`${env.get('JAVA_VERSION') ?? ''} ${image}`);
+    if (u) s.jvmUpdate = Number(u[1] ?? u[2]);
+  }
 
   // Node heap ceiling: NODE_OPTIONS wins over nothing; an explicit arg on the command line also counts.
   const nodeOpt = env.get('NODE_OPTIONS');
@@ -46,6 +50,10 @@ export function runtimeSettings(input: RuntimeInput): RuntimeSettings {
     if (xmx) { const b = parseSize(xmx[1]!); if (b !== undefined) { s.jvmXmxBytes = b; src.jvmXmxBytes = name; } }
     const pct = /-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)/.exec(text);
     if (pct) { s.jvmMaxRamPercentage = Number(pct[1]); src.jvmMaxRamPercentage = name; }
+    // Java 8's older spelling: the heap is 1/N of the RAM the JVM sees.
+    const fraction = /-XX:MaxRAMFraction=(\d+)/.exec(text);
+    if (fraction && !pct && Number(fraction[1]) > 0) { s.jvmMaxRamPercentage = 100 / Number(fraction[1]); src.jvmMaxRamPercentage = name; }
+    if (/-XX:\+UseCGroupMemoryLimitForHeap/.test(text)) { s.jvmCgroupHeapFlag = true; src.jvmCgroupHeapFlag = name; }
     if (/-XX:-UseContainerSupport/.test(text)) { s.jvmContainerSupportDisabled = true; src.jvmContainerSupportDisabled = name; }
   }
 

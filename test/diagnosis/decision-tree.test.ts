@@ -34,6 +34,7 @@ const rows: Row[] = [
   { name: 'kubernetes: an eviction for memory', evidence: [state(k8s, { exitCode: 137, reason: 'ContainerStatusUnknown' }), pod(k8s, { reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 52Mi. Container app was using 1.2Gi, request is 256Mi, has larger consumption of its request.', qosClass: 'Burstable' })], cause: 'eviction', factors: ['burstable_qos', 'node_memory_pressure'], summary: /1\.2 GiB/ },
   { name: 'kubernetes: a deleted pod that ignored SIGTERM is a stop timeout', evidence: [state(k8s, { exitCode: 137, reason: 'Error' }), limits(k8s, 256 * MiB), pod(k8s, { deletionTimestamp: '2026-11-23T10:00:00Z', terminationGracePeriodSeconds: 30 }), event(k8s, 'Killing', 'Stopping container app')], cause: 'stop_timeout', summary: /30-second/ },
   { name: 'kubernetes: a forced delete (grace period 0) is an external SIGKILL, not a stop timeout', evidence: [state(k8s, { exitCode: 137, reason: 'Error' }), pod(k8s, { deletionTimestamp: '2026-11-23T10:00:00Z', deletionGracePeriodSeconds: 0, terminationGracePeriodSeconds: 30 }), event(k8s, 'Killing', 'Stopping container app')], cause: 'external_sigkill', confidence: 'high' },
+  { name: 'kubernetes: a node shutdown that outlasted the pod\'s grace is a stop timeout', evidence: [state(k8s, { exitCode: 137, reason: 'Error' }), pod(k8s, { phase: 'Failed', reason: 'Terminated', message: 'Pod was terminated in response to imminent node shutdown.' })], cause: 'stop_timeout' },
   { name: 'kubernetes: OOM loop during warm-up', evidence: [state(k8s, { oomKilled: true, exitCode: 137, previous: true, restartCount: 6, startedAt: '2026-11-23T10:00:00Z', finishedAt: '2026-11-23T10:00:40Z' }), state(k8s, { waitingReason: 'CrashLoopBackOff', restartCount: 6, status: 'waiting' }), limits(k8s, 256 * MiB), pod(k8s, { qosClass: 'Burstable' })], cause: 'cgroup_oom', factors: ['burstable_qos', 'oom_loop'] },
   { name: 'kubernetes: Node 14 without --max-old-space-size does not know its limit', evidence: [state(k8s, { oomKilled: true, exitCode: 137 }), limits(k8s, 1024 * MiB), runtime(k8s, { runtime: 'node', runtimeVersion: 14 })], cause: 'cgroup_oom', factors: ['runtime_unaware_of_limit'] },
   { name: 'kubernetes: Node 20 sizes its heap from the cgroup: no runtime factor', evidence: [state(k8s, { oomKilled: true, exitCode: 137 }), limits(k8s, 1024 * MiB), runtime(k8s, { runtime: 'node', runtimeVersion: 20 })], cause: 'cgroup_oom', absentFactors: ['runtime_unaware_of_limit'] },
@@ -77,5 +78,19 @@ describe('decision tree', () => {
     expect(v.cause).toBe('unknown');
     expect(v.next.length).toBeGreaterThan(0);
     expect(v.next.every((n) => n.command.length > 0)).toBe(true);
+  });
+});
+
+describe('JVM container awareness', () => {
+  const k = { platform: 'kubernetes' as const, pod: 'p', namespace: 'n', containerName: 'c' };
+  test.each([
+    ['8u181 without -Xmx sizes from the host', { runtime: 'jvm' as const, runtimeVersion: 8, jvmUpdate: 181 }, true],
+    ['8u181 with -XX:+UseCGroupMemoryLimitForHeap knows its limit', { runtime: 'jvm' as const, runtimeVersion: 8, jvmUpdate: 181, jvmCgroupHeapFlag: true }, false],
+    ['8u202 is container-aware', { runtime: 'jvm' as const, runtimeVersion: 8, jvmUpdate: 202 }, false],
+    ['17 is container-aware', { runtime: 'jvm' as const, runtimeVersion: 17 }, false],
+    ['17 with -XX:-UseContainerSupport is not', { runtime: 'jvm' as const, runtimeVersion: 17, jvmContainerSupportDisabled: true }, true],
+  ])('%s', (_n, settings, unaware) => {
+    const v = diagnose([state(k, { oomKilled: true, exitCode: 137 }), limits(k, 512 * MiB), runtime(k, settings)]);
+    expect(v.factors.some((f) => f.code === 'runtime_unaware_of_limit')).toBe(unaware);
   });
 });

@@ -4,8 +4,9 @@ import { MEMORY_CAUSES } from './memory-causes.js';
 
 // Node 20 and later size the default heap from the cgroup limit; older Node sizes it from host RAM.
 const NODE_FIRST_CGROUP_AWARE_MAJOR = 20;
-// JVMs from 10 (and 8u191) read the container limit; 9 and 7 do not. Java 8's update is rarely known.
+// JVMs from 10 (and 8u191) read the container limit; 9 and 7 do not. Java 8's update is not always known.
 const JVM_FIRST_CGROUP_AWARE_MAJOR = 10;
+const JVM8_FIRST_CGROUP_AWARE_UPDATE = 191;
 
 /**
  * The runtime sizes itself from host RAM or CPUs, not from the limit: old Node without
@@ -23,10 +24,11 @@ export const runtimeUnawareOfLimit: FactorRule = (c, cause) => {
       summary: `Node ${s.runtimeVersion} sizes its heap from the host's RAM, not the container limit, and no --max-old-space-size is set: the heap grows until the kernel kills it instead of collecting garbage.`,
     };
   }
-  if (s.runtime === 'jvm' && (s.jvmContainerSupportDisabled || (s.runtimeVersion !== undefined && s.runtimeVersion < JVM_FIRST_CGROUP_AWARE_MAJOR && s.runtimeVersion !== 8)) && s.jvmXmxBytes === undefined) {
+  const oldJava8 = s.runtimeVersion === 8 && s.jvmUpdate !== undefined && s.jvmUpdate < JVM8_FIRST_CGROUP_AWARE_UPDATE && !s.jvmCgroupHeapFlag;
+  if (s.runtime === 'jvm' && (s.jvmContainerSupportDisabled || oldJava8 || (s.runtimeVersion !== undefined && s.runtimeVersion < JVM_FIRST_CGROUP_AWARE_MAJOR && s.runtimeVersion !== 8)) && s.jvmXmxBytes === undefined) {
     return {
       code: 'runtime_unaware_of_limit', confidence: 'high',
-      evidence: [fact(r, s.jvmContainerSupportDisabled ? `-XX:-UseContainerSupport is set (${s.settingSources?.jvmContainerSupportDisabled ?? 'JVM options'})` : `Java ${s.runtimeVersion} predates container support, and no -Xmx is set`)],
+      evidence: [fact(r, s.jvmContainerSupportDisabled ? `-XX:-UseContainerSupport is set (${s.settingSources?.jvmContainerSupportDisabled ?? 'JVM options'})` : `Java ${s.runtimeVersion}${oldJava8 ? `u${s.jvmUpdate}` : ''} predates container support (8u191), and no -Xmx is set`)],
       summary: 'The JVM sizes its heap from the host RAM, not the container limit: set -XX:MaxRAMPercentage=75 (with container support on) or an explicit -Xmx below the limit.',
     };
   }

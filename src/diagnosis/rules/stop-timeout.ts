@@ -35,6 +35,10 @@ function stopEvidence(c: Case): CitedFact[] {
   // A forced delete (--grace-period=0) is no graceful stop at all: externalSigkill takes it.
   if (c.pod?.deletionGracePeriodSeconds === 0) return [];
   if (c.pod?.deletionTimestamp || c.pod?.terminating) cites.push(fact(c.pod, `the pod was being deleted${c.pod.deletionTimestamp ? ` (deletionTimestamp ${c.pod.deletionTimestamp})` : ' (Terminating)'}`));
+  // Graceful node shutdown terminates pods with SIGTERM and the shutdown grace period, then SIGKILL.
+  if (c.pod && /node shutdown|shutting down|NodeShutdown|Terminated/i.test(`${c.pod.reason ?? ''} ${c.pod.message ?? ''}`) && c.pod.reason !== 'Evicted') {
+    cites.push(fact(c.pod, `the pod was terminated: ${c.pod.reason ?? ''}${c.pod.message ? ` (${c.pod.message})` : ''}`));
+  }
   const preempt = c.pod?.conditions?.find((k) => k.type === 'DisruptionTarget' && k.status === 'True' && k.reason !== 'TerminationByKubelet');
   if (c.pod && preempt) cites.push(fact(c.pod, `condition DisruptionTarget: ${preempt.reason ?? ''} ${preempt.message ?? ''}`.trim()));
   const t = c.ecsTask;
