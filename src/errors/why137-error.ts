@@ -12,6 +12,12 @@ export type ErrorCode =
   | 'why137_runbook_invalid'
   | 'why137_source_timeout'
   | 'why137_source_unavailable'
+  /** A value typed for an edit (approval modal) is not a valid size for that platform. */
+  | 'why137_invalid_value'
+  /** An applied edit cannot be undone in place (Docker cannot remove a memory limit from a container). */
+  | 'why137_rollback_unsupported'
+  /** The target changed since the proposal was made: the change would be applied to something not diagnosed. */
+  | 'why137_target_changed'
   | 'why137_internal';
 
 /** The one error class users meet: a stable code and a single line that names the input and what was expected. */

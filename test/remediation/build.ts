@@ -3,6 +3,7 @@ import type {
 } from '../../src/diagnosis/evidence.js';
 import type { CauseCode, FactorCode, Verdict } from '../../src/diagnosis/verdict.js';
 import type { Change, Proposal } from '../../src/remediation/proposal.js';
+import type { Edit } from '../../src/remediation/edit.js';
 import { plan } from '../../src/remediation/plan.js';
 
 /** Builders for planner tests: verdicts and evidence built directly, no parser involved. */
@@ -81,6 +82,8 @@ export interface Expected {
   notCommand?: string[];
   why?: string[];
   risk?: string[];
+  /** The exact edit an executor would apply; null: none. */
+  edit?: Edit | null;
 }
 
 export interface Case {
@@ -98,6 +101,9 @@ export function checkCase(c: Case): Proposal[] {
   c.expect.forEach((e, i) => {
     const p = proposals[i]!;
     expect(p.id.startsWith(`${p.action}:${p.platform}`)).toBe(true);
+    // Executable exactly when there is a complete edit to apply.
+    expect({ id: p.id, executable: p.executable, edit: p.edit !== undefined }).toEqual({ id: p.id, executable: p.executable, edit: p.executable });
+    if (e.edit !== undefined) expect({ id: p.id, edit: p.edit ?? null }).toEqual({ id: e.id, edit: e.edit });
     if (e.executable !== undefined) expect({ id: p.id, executable: p.executable }).toEqual({ id: e.id, executable: e.executable });
     if (e.changes) expect(p.changes).toEqual(e.changes);
     for (const s of e.command ?? []) expect(p.command).toContain(s);

@@ -6,6 +6,9 @@ const owned = pod(web, { owners: [{ kind: 'ReplicaSet', name: 'web-7d9c8b5f4' }]
 const LIMIT = 'spec.template.spec.containers[app].resources.limits.memory';
 const REQUEST = 'spec.template.spec.containers[app].resources.requests.memory';
 
+/** What every executable proposal's edit names on this target. */
+const onWeb = { platform: 'kubernetes', namespace: 'shop', workload: { kind: 'Deployment', name: 'web' }, container: 'app' } as const;
+
 const cases: Case[] = [
   {
     name: 'cgroup_oom, Node 16 unaware of the limit, Burstable: heap ceiling first, then limit + requests with the ceiling re-sized',
@@ -13,12 +16,12 @@ const cases: Case[] = [
     evidence: [limits(web, 512 * MiB, { memoryRequestBytes: 256 * MiB }), runtime(web, { runtime: 'node', runtimeVersion: 16, envNames: ['PORT'] }), owned],
     expect: [
       {
-        id: 'set_runtime_heap:kubernetes:app', executable: true,
+        id: 'set_runtime_heap:kubernetes:app', edit: { ...onWeb, env: [{ name: 'NODE_OPTIONS', flag: '--max-old-space-size', value: '384' }] }, executable: true,
         changes: [{ field: 'NODE_OPTIONS --max-old-space-size', before: null, after: '384' }],
         command: ['kubectl set env deployment/web -n shop -c app NODE_OPTIONS=--max-old-space-size=384'],
       },
       {
-        id: 'raise_memory_limit:kubernetes:app', executable: true,
+        id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '768Mi', requestsMemory: '768Mi', env: [{ name: 'NODE_OPTIONS', flag: '--max-old-space-size', value: '576' }] }, executable: true,
         changes: [
           { field: LIMIT, before: '512Mi', after: '768Mi' },
           { field: REQUEST, before: '256Mi', after: '768Mi' },
@@ -38,7 +41,7 @@ const cases: Case[] = [
     verdict: verdict('cgroup_oom', web, { peakBytes: 1000 * MiB, limitBytes: 1024 * MiB }),
     evidence: [limits(web, 1024 * MiB, { memoryRequestBytes: 1024 * MiB }), owned],
     expect: [{
-      id: 'raise_memory_limit:kubernetes:app', executable: true,
+      id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '1536Mi' }, executable: true,
       changes: [{ field: LIMIT, before: '1Gi', after: '1536Mi' }],
       command: ['kubectl set resources deployment/web -n shop -c app --limits=memory=1536Mi'],
       notCommand: ['--requests'],
@@ -48,7 +51,7 @@ const cases: Case[] = [
     name: 'cgroup_oom above 4Gi: 256Mi steps',
     verdict: verdict('cgroup_oom', web, { peakBytes: 2800 * MiB }),
     evidence: [limits(web, 2900 * MiB), owned],
-    expect: [{ id: 'raise_memory_limit:kubernetes:app', changes: [{ field: LIMIT, before: '2900Mi', after: '4352Mi' }] }],
+    expect: [{ id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '4352Mi' }, changes: [{ field: LIMIT, before: '2900Mi', after: '4352Mi' }] }],
   },
   {
     name: 'cgroup_oom, JVM -Xmx at the limit: MaxRAMPercentage replaces -Xmx first, then the limit (no heap flag needed, it follows)',
@@ -59,7 +62,7 @@ const cases: Case[] = [
     ],
     expect: [
       {
-        id: 'set_jvm_ram_percentage:kubernetes:app', executable: true,
+        id: 'set_jvm_ram_percentage:kubernetes:app', edit: { ...onWeb, env: [{ name: 'JAVA_TOOL_OPTIONS', flag: '-XX:MaxRAMPercentage', value: '75', remove: ['-Xmx', '-XX:MaxHeapSize', '-XX:-UseContainerSupport'] }] }, executable: true,
         changes: [
           { field: 'JAVA_TOOL_OPTIONS -XX:MaxRAMPercentage', before: null, after: '75' },
           { field: 'JAVA_TOOL_OPTIONS -Xmx', before: '1g', after: '(removed)' },
@@ -67,7 +70,7 @@ const cases: Case[] = [
         command: ['kubectl set env deployment/web -n shop -c app JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 $(kubectl get deployment/web', "s/-Xmx[0-9.]+[kKmMgGtT]?//g"],
         notCommand: ['DB_PASSWORD'],
       },
-      { id: 'raise_memory_limit:kubernetes:app', changes: [{ field: LIMIT, before: '1Gi', after: '1536Mi' }], why: ['heap_at_or_above_limit'] },
+      { id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '1536Mi' }, changes: [{ field: LIMIT, before: '1Gi', after: '1536Mi' }], why: ['heap_at_or_above_limit'] },
     ],
   },
   {
@@ -75,9 +78,9 @@ const cases: Case[] = [
     verdict: verdict('cgroup_oom', web, { factors: ['runtime_unaware_of_limit'] }),
     evidence: [limits(web, 2048 * MiB), owned, runtime(web, { runtime: 'jvm', runtimeVersion: 8, envNames: [] })],
     expect: [
-      { id: 'set_runtime_heap:kubernetes:app', changes: [{ field: 'JAVA_TOOL_OPTIONS -Xmx', before: null, after: '1536m' }], command: ['JAVA_TOOL_OPTIONS=-Xmx1536m'] },
+      { id: 'set_runtime_heap:kubernetes:app', edit: { ...onWeb, env: [{ name: 'JAVA_TOOL_OPTIONS', flag: '-Xmx', value: '1536m', remove: ['-XX:MaxHeapSize', '-XX:MaxRAMPercentage', '-XX:-UseContainerSupport'] }] }, changes: [{ field: 'JAVA_TOOL_OPTIONS -Xmx', before: null, after: '1536m' }], command: ['JAVA_TOOL_OPTIONS=-Xmx1536m'] },
       {
-        id: 'raise_memory_limit:kubernetes:app',
+        id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '3Gi', env: [{ name: 'JAVA_TOOL_OPTIONS', flag: '-Xmx', value: '2304m', remove: ['-XX:MaxHeapSize', '-XX:MaxRAMPercentage', '-XX:-UseContainerSupport'] }] },
         changes: [{ field: LIMIT, before: '2Gi', after: '3Gi' }, { field: 'JAVA_TOOL_OPTIONS -Xmx', before: null, after: '2304m' }],
       },
     ],
@@ -88,12 +91,12 @@ const cases: Case[] = [
     evidence: [limits({ ...web, containerName: 'api' }, 512 * MiB), pod(web, { owners: [{ kind: 'StatefulSet', name: 'api' }] }), runtime({ ...web, containerName: 'api' }, { runtime: 'go', envNames: [] })],
     expect: [
       {
-        id: 'set_gomemlimit:kubernetes:api', executable: true,
+        id: 'set_gomemlimit:kubernetes:api', edit: { platform: 'kubernetes', namespace: 'shop', workload: { kind: 'StatefulSet', name: 'api' }, container: 'api', env: [{ name: 'GOMEMLIMIT', value: '460MiB' }] }, executable: true,
         changes: [{ field: 'GOMEMLIMIT', before: null, after: '460MiB' }],
         command: ['kubectl set env statefulset/api -n shop -c api GOMEMLIMIT=460MiB'],
       },
       {
-        id: 'raise_memory_limit:kubernetes:api',
+        id: 'raise_memory_limit:kubernetes:api', edit: { platform: 'kubernetes', namespace: 'shop', workload: { kind: 'StatefulSet', name: 'api' }, container: 'api', limitsMemory: '768Mi', env: [{ name: 'GOMEMLIMIT', value: '691MiB' }] },
         changes: [
           { field: 'spec.template.spec.containers[api].resources.limits.memory', before: '512Mi', after: '768Mi' },
           { field: 'GOMEMLIMIT', before: null, after: '691MiB' },
@@ -108,7 +111,7 @@ const cases: Case[] = [
     evidence: [limits(web, 1024 * MiB, { cpu: '2' }), owned, runtime(web, { runtime: 'python', workersFromCpuCount: true }, ['gunicorn', '-w', '$(nproc)', 'app:app'])],
     expect: [
       { id: 'reduce_workers:kubernetes:app', executable: false, changes: [{ field: 'workers', before: 'CPU count', after: '2' }], command: ['--workers 2'] },
-      { id: 'raise_memory_limit:kubernetes:app', changes: [{ field: LIMIT, before: '1Gi', after: '1536Mi' }] },
+      { id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '1536Mi' }, changes: [{ field: LIMIT, before: '1Gi', after: '1536Mi' }] },
     ],
   },
   {
@@ -120,7 +123,7 @@ const cases: Case[] = [
         id: 'investigate_leak:kubernetes:app', executable: false, changes: [],
         command: ['kubectl exec -n shop web-7d9c8b5f4-x2x9z -c app -- kill -USR2 1', '--heapsnapshot-signal=SIGUSR2', 'memory.stat'],
       },
-      { id: 'raise_memory_limit:kubernetes:app', why: ['memory_leak', 'only moves the cliff'], risk: ['only moves the cliff'] },
+      { id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '768Mi' }, why: ['memory_leak', 'only moves the cliff'], risk: ['only moves the cliff'] },
     ],
   },
   {
@@ -138,10 +141,22 @@ const cases: Case[] = [
     verdict: verdict('cgroup_oom', web, { peakBytes: 256 * MiB }),
     evidence: [limits(web, 256 * MiB), pod(web, { owners: [{ kind: 'Job', name: 'report-28472910' }] })],
     expect: [{
-      id: 'raise_memory_limit:kubernetes:app', executable: true,
+      id: 'raise_memory_limit:kubernetes:app', edit: { platform: 'kubernetes', namespace: 'shop', workload: { kind: 'CronJob', name: 'report' }, container: 'app', limitsMemory: '384Mi' }, executable: true,
       changes: [{ field: 'spec.jobTemplate.spec.template.spec.containers[app].resources.limits.memory', before: '256Mi', after: '384Mi' }],
       command: ['kubectl set resources cronjob/report -n shop -c app --limits=memory=384Mi'],
     }],
+  },
+  {
+    name: 'a bare ReplicaSet: the command patches it, but no edit (its pods are not replaced), so not executable',
+    verdict: verdict('cgroup_oom', web, { peakBytes: 256 * MiB }),
+    evidence: [limits(web, 256 * MiB), pod(web, { owners: [{ kind: 'ReplicaSet', name: 'batch-runner' }] })],
+    expect: [{ id: 'raise_memory_limit:kubernetes:app', executable: false, edit: null, command: ['kubectl set resources replicaset/batch-runner'], risk: ['delete them after the change'] }],
+  },
+  {
+    name: 'no namespace in the evidence: no complete edit, so not executable',
+    verdict: verdict('cgroup_oom', { ...web, namespace: undefined }, { peakBytes: 256 * MiB }),
+    evidence: [limits({ ...web, namespace: undefined }, 256 * MiB), pod({ ...web, namespace: undefined }, { owners: [{ kind: 'ReplicaSet', name: 'web-7d9c8b5f4' }] })],
+    expect: [{ id: 'raise_memory_limit:kubernetes:app', executable: false, edit: null, command: ['kubectl set resources deployment/web -c app'] }],
   },
   {
     name: 'owner not in the evidence: advice only',
@@ -155,7 +170,7 @@ const cases: Case[] = [
     evidence: [limits(web, null), owned, kernelOom(web, 600000, 20000, 4000)],
     expect: [
       {
-        id: 'set_memory_limit:kubernetes:app', executable: true,
+        id: 'set_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '960Mi', requestsMemory: '960Mi' }, executable: true,
         changes: [{ field: LIMIT, before: null, after: '960Mi' }, { field: REQUEST, before: null, after: '960Mi' }],
         command: ['--limits=memory=960Mi --requests=memory=960Mi'],
         why: ['headroom'],
@@ -168,7 +183,7 @@ const cases: Case[] = [
     verdict: verdict('host_oom', web, { factors: ['burstable_qos', 'node_memory_pressure'] }),
     evidence: [limits(web, 1024 * MiB, { memoryRequestBytes: 512 * MiB }), owned],
     expect: [
-      { id: 'requests_equal_limits:kubernetes:app', executable: true, changes: [{ field: REQUEST, before: '512Mi', after: '1Gi' }], command: ['--limits=memory=1Gi --requests=memory=1Gi'] },
+      { id: 'requests_equal_limits:kubernetes:app', edit: { ...onWeb, limitsMemory: '1Gi', requestsMemory: '1Gi' }, executable: true, changes: [{ field: REQUEST, before: '512Mi', after: '1Gi' }], command: ['--limits=memory=1Gi --requests=memory=1Gi'] },
       { id: 'add_host_headroom:kubernetes:app' },
     ],
   },
@@ -177,7 +192,7 @@ const cases: Case[] = [
     verdict: verdict('eviction', web, { peakBytes: 500 * MiB, factors: ['burstable_qos', 'node_memory_pressure'] }),
     evidence: [limits(web, 1024 * MiB, { memoryRequestBytes: 256 * MiB }), owned],
     expect: [
-      { id: 'requests_equal_limits:kubernetes:app', executable: true, changes: [{ field: REQUEST, before: '256Mi', after: '1Gi' }], command: ['--limits=memory=1Gi --requests=memory=1Gi'] },
+      { id: 'requests_equal_limits:kubernetes:app', edit: { ...onWeb, limitsMemory: '1Gi', requestsMemory: '1Gi' }, executable: true, changes: [{ field: REQUEST, before: '256Mi', after: '1Gi' }], command: ['--limits=memory=1Gi --requests=memory=1Gi'] },
       { id: 'add_host_headroom:kubernetes:app', why: ['evicted'] },
     ],
   },
@@ -186,7 +201,7 @@ const cases: Case[] = [
     verdict: verdict('eviction', web, { factors: ['besteffort_qos'] }),
     evidence: [limits(web, null), owned, sample(web, 300 * MiB)],
     expect: [
-      { id: 'requests_equal_limits:kubernetes:app', changes: [{ field: LIMIT, before: null, after: '512Mi' }, { field: REQUEST, before: null, after: '512Mi' }] },
+      { id: 'requests_equal_limits:kubernetes:app', edit: { ...onWeb, limitsMemory: '512Mi', requestsMemory: '512Mi' }, changes: [{ field: LIMIT, before: null, after: '512Mi' }, { field: REQUEST, before: null, after: '512Mi' }] },
       { id: 'add_host_headroom:kubernetes:app' },
     ],
   },
@@ -196,7 +211,7 @@ const cases: Case[] = [
     evidence: [owned, runtime(web, { runtime: 'node' })],
     expect: [
       {
-        id: 'raise_grace_period:kubernetes:app', executable: true,
+        id: 'raise_grace_period:kubernetes:app', edit: { ...onWeb, terminationGracePeriodSeconds: 60 }, executable: true,
         changes: [{ field: 'spec.template.spec.terminationGracePeriodSeconds', before: '30', after: '60' }],
         command: [`kubectl patch deployment/web -n shop -p '{"spec":{"template":{"spec":{"terminationGracePeriodSeconds":60}}}}'`],
       },
@@ -208,7 +223,7 @@ const cases: Case[] = [
     verdict: verdict('stop_timeout', web),
     evidence: [pod(web, { owners: [{ kind: 'ReplicaSet', name: 'web-7d9c8b5f4' }], terminationGracePeriodSeconds: 45, deletionGracePeriodSeconds: 10 })],
     expect: [
-      { id: 'raise_grace_period:kubernetes:app', changes: [{ field: 'spec.template.spec.terminationGracePeriodSeconds', before: '45', after: '90' }], why: ['The stop used 10 s'] },
+      { id: 'raise_grace_period:kubernetes:app', edit: { ...onWeb, terminationGracePeriodSeconds: 90 }, changes: [{ field: 'spec.template.spec.terminationGracePeriodSeconds', before: '45', after: '90' }], why: ['The stop used 10 s'] },
       { id: 'handle_sigterm:kubernetes:app' },
     ],
   },
@@ -228,14 +243,14 @@ const cases: Case[] = [
     name: 'runtime_heap_limit, Node heap below 75% of the limit: raise the ceiling to 75%',
     verdict: verdict('runtime_heap_limit', web, { exitCode: 134 }),
     evidence: [limits(web, 2048 * MiB), owned, runtime(web, { runtime: 'node', runtimeVersion: 22 }), heapAbort(web, 1010)],
-    expect: [{ id: 'set_runtime_heap:kubernetes:app', executable: true, changes: [{ field: 'NODE_OPTIONS --max-old-space-size', before: null, after: '1536' }] }],
+    expect: [{ id: 'set_runtime_heap:kubernetes:app', edit: { ...onWeb, env: [{ name: 'NODE_OPTIONS', flag: '--max-old-space-size', value: '1536' }] }, executable: true, changes: [{ field: 'NODE_OPTIONS --max-old-space-size', before: null, after: '1536' }] }],
   },
   {
     name: 'runtime_heap_limit, Node ceiling already at 75%: raise the limit and the ceiling together',
     verdict: verdict('runtime_heap_limit', web, { exitCode: 134 }),
     evidence: [limits(web, 2048 * MiB), owned, runtime(web, { runtime: 'node', runtimeVersion: 22, nodeMaxOldSpaceMb: 1536, envNames: ['NODE_OPTIONS'], settingSources: { nodeMaxOldSpaceMb: 'NODE_OPTIONS' } })],
     expect: [{
-      id: 'raise_memory_limit:kubernetes:app', executable: true,
+      id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '3Gi', env: [{ name: 'NODE_OPTIONS', flag: '--max-old-space-size', value: '2304' }] }, executable: true,
       changes: [{ field: LIMIT, before: '2Gi', after: '3Gi' }, { field: 'NODE_OPTIONS --max-old-space-size', before: '1536', after: '2304' }],
       command: ['--limits=memory=3Gi', '--max-old-space-size=2304 $(kubectl get deployment/web'],
     }],
@@ -246,14 +261,14 @@ const cases: Case[] = [
     evidence: [limits(web, 1024 * MiB), owned, runtime(web, { runtime: 'node', runtimeVersion: 18, nodeMaxOldSpaceMb: 2048, settingSources: { nodeMaxOldSpaceMb: 'command' } })],
     expect: [
       { id: 'set_runtime_heap:kubernetes:app', executable: false, changes: [{ field: 'command --max-old-space-size', before: '2048', after: '768' }], command: ['on the command line'] },
-      { id: 'raise_memory_limit:kubernetes:app', risk: ['Not automatic'] },
+      { id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '1536Mi' }, risk: ['Not automatic'] },
     ],
   },
   {
     name: 'a sidecar\'s limits are not the target\'s',
     verdict: verdict('cgroup_oom', web, { peakBytes: 500 * MiB }),
     evidence: [limits({ ...web, containerName: 'istio-proxy' }, 128 * MiB), limits(web, 512 * MiB), owned],
-    expect: [{ id: 'raise_memory_limit:kubernetes:app', changes: [{ field: LIMIT, before: '512Mi', after: '768Mi' }] }],
+    expect: [{ id: 'raise_memory_limit:kubernetes:app', edit: { ...onWeb, limitsMemory: '768Mi' }, changes: [{ field: LIMIT, before: '512Mi', after: '768Mi' }] }],
   },
 ];
 

@@ -39,6 +39,8 @@ describe('plan: every cause', () => {
         expect(p.platform).toBe(t.platform);
         expect(p.why.length).toBeGreaterThan(0);
         expect(p.risk.length).toBeGreaterThan(0);
+        // Every executable proposal carries the edit an executor applies, for its own platform; advice carries none.
+        expect({ id: p.id, edit: p.edit?.platform ?? null }).toEqual({ id: p.id, edit: p.executable ? t.platform : null });
         if (p.executable) {
           expect(p.changes.length).toBeGreaterThan(0);
           expect(p.command).toContain(t.platform === 'kubernetes' ? 'web' : t.platform === 'ecs' ? 'api' : t.platform === 'lambda' ? 'fn' : 'worker');

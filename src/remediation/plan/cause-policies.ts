@@ -88,7 +88,7 @@ function hostOom(ctx: PlanContext, planner: PlatformPlanner): Proposal[] {
       addresses: ['host_oom', ...present(ctx, 'no_memory_limit', 'soft_limit_only'), ...qos],
     });
     // Never an executable limit change without a usage figure behind it.
-    out.push(...(unverified ? proposals.map((p) => ({ ...p, executable: false })) : proposals));
+    out.push(...(unverified ? proposals.map(({ edit: _edit, ...p }) => ({ ...p, executable: false })) : proposals));
   } else if (limit !== undefined && qos.length > 0) {
     out.push(...planner.memory(ctx, {
       action: 'requests_equal_limits',

@@ -1,8 +1,10 @@
 import type { Change } from '../proposal.js';
+import type { Edit } from '../edit.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlatformPlanner } from './platform-planner.js';
 import type { EnvEdit } from './runtime.js';
 import { makeProposal } from './make-proposal.js';
+import { withEdit } from './with-edit.js';
 import { sigtermProposal } from './sigterm-proposal.js';
 import { shellQuote } from './shell-quote.js';
 import { DEFAULT_GRACE_SECONDS, DOCKER_STEP_MIB, MIB, PROBE_FAILURE_THRESHOLD, PROBE_TIMEOUT_SECONDS, proposedGraceSeconds, roundUpMiB } from './sizing.js';
@@ -23,6 +25,8 @@ export const docker: PlatformPlanner = {
       { field: 'HostConfig.MemorySwap', before: dockerSize(limits?.memorySwapBytes), after: mem },
     ];
     const risk = [intent.risk, RECREATE_RISK];
+    const hadLimit = ctx.limitBytes !== undefined || (limits?.memoryLimitBytes ?? 0) > 0;
+    if (!hadLimit) risk.push('It cannot be rolled back in place: docker update cannot remove a memory limit once set (0 keeps it, -1 is refused); only recreating the container without --memory does.');
     for (const fix of intent.runtime) {
       changes.push(...fix.changes);
       risk.push(`The runtime ceiling cannot be changed by docker update: ${fix.edit ? recreateAdvice(fix.edit) : fix.manual}.`);
@@ -36,7 +40,7 @@ export const docker: PlatformPlanner = {
       risk: risk.join(' '),
       command: `docker update --memory ${mem} --memory-swap ${mem} ${shellQuote(name)}`,
       addresses: intent.addresses,
-      executable: ctx.target.containerName !== undefined || ctx.target.containerId !== undefined,
+      ...withEdit(dockerEdit(ctx, intent.limitBytes)),
     })];
   },
 
@@ -103,6 +107,17 @@ export const docker: PlatformPlanner = {
     return (command) => `docker exec ${name} ${command}`;
   },
 };
+
+/**
+ * `docker update` of memory and memory-swap together. The container is named by its full id where the
+ * evidence has one (unambiguous on whichever engine the executor reaches), else by name. No engine name:
+ * the verdict's `host` is the kernel's host name, not a docker.hosts entry.
+ */
+function dockerEdit(ctx: PlanContext, memoryBytes: number): Extract<Edit, { platform: 'docker' }> | undefined {
+  const container = ctx.target.containerId ?? ctx.target.containerName;
+  if (container === undefined) return undefined;
+  return { platform: 'docker', container, memoryBytes, memorySwapBytes: memoryBytes };
+}
 
 function containerName(ctx: PlanContext): string {
   return ctx.target.containerName ?? ctx.target.containerId?.slice(0, 12) ?? 'CONTAINER';

@@ -1,10 +1,12 @@
 import type { Change } from '../proposal.js';
+import type { Edit } from '../edit.js';
 import { ofKind } from '../../diagnosis/evidence.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlatformPlanner } from './platform-planner.js';
-import { ecsRefs } from './ecs-refs.js';
+import { ecsRefs, type EcsRefs } from './ecs-refs.js';
 import { ecsEnvEdit, taskDefinitionCommand } from './ecs-task-definition-command.js';
 import { makeProposal } from './make-proposal.js';
+import { withEdit } from './with-edit.js';
 import { sigtermProposal } from './sigterm-proposal.js';
 import { shellQuote } from './shell-quote.js';
 import {
@@ -34,6 +36,7 @@ export const ecs: PlatformPlanner = {
     const taskMiB = bytesToMiB(ctx.groupLimits?.memoryLimitBytes);
     const changes: Change[] = [];
     const edits: string[] = [];
+    const fields: EcsFields = {};
     const why: string[] = [intent.why];
     const risk: string[] = [intent.risk];
     let fits = true;
@@ -44,6 +47,7 @@ export const ecs: PlatformPlanner = {
         const mem = roundUpMiB(requiredMiB * MIB, ECS_STEP_MIB);
         changes.push({ field: 'memory', before: taskMiB === undefined ? null : String(taskMiB), after: String(mem) });
         edits.push(`.memory = ${JSON.stringify(String(mem))}`);
+        fields.taskMemory = String(mem);
         why.push(`${because} The task memory grows to ${mem} MiB.`);
         return;
       }
@@ -55,9 +59,11 @@ export const ecs: PlatformPlanner = {
       }
       changes.push({ field: 'memory', before: taskMiB === undefined ? null : String(taskMiB), after: String(size.memoryMiB) });
       edits.push(`.memory = ${JSON.stringify(String(size.memoryMiB))}`);
+      fields.taskMemory = String(size.memoryMiB);
       if (cpu !== size.cpu) {
         changes.push({ field: 'cpu', before: cpu === undefined ? null : String(cpu), after: String(size.cpu) });
         edits.push(`.cpu = ${JSON.stringify(String(size.cpu))}`);
+        fields.taskCpu = String(size.cpu);
         risk.push(cpu === undefined
           ? `The task CPU is not in the evidence: ${size.cpu} is the smallest CPU Fargate allows with ${size.memoryMiB} MiB.`
           : `Fargate has no ${size.memoryMiB} MiB size at cpu ${cpu}: the CPU step to ${size.cpu} raises the cost more than the memory alone.`);
@@ -69,6 +75,7 @@ export const ecs: PlatformPlanner = {
       const hard = bytesToMiB(ctx.containerLimits?.memoryLimitBytes);
       changes.push({ field: `containerDefinitions[${c}].memory`, before: hard === undefined ? null : String(hard), after: String(newMiB) });
       edits.push(`(.containerDefinitions[] | select(.name == ${JSON.stringify(c)}) | .memory) = ${newMiB}`);
+      fields.memoryMiB = newMiB;
       if (action === 'set_hard_memory') {
         why.push(`A hard \`memory\` makes the container's own cgroup stop it at ${newMiB} MiB${ctx.reservationBytes !== undefined ? `; its memoryReservation (${bytesToMiB(ctx.reservationBytes)} MiB) stays the soft share used for placement` : ''}.`);
       }
@@ -86,13 +93,14 @@ export const ecs: PlatformPlanner = {
       changes.push(...fix.changes);
       if (fix.edit) edits.push(ecsEnvEdit(c, fix.edit));
       else if (fix.manual) risk.push(`Not automatic: ${fix.manual}.`);
+      if (fix.env) (fields.env ??= []).push(fix.env);
     }
     if (intent.runtime.length > 0) why.push('The runtime ceiling moves with it, to stay at its share of the new limit.');
     const { command, deployable } = taskDefinitionCommand(refs, edits);
     const title = action === 'set_hard_memory' ? `Set a hard memory limit of ${newMiB} MiB on ${c}` : `Raise the memory of ${c} to ${newMiB} MiB`;
     return [makeProposal(ctx, {
       action, title, changes, why: why.join(' '), risk: [...risk, DEPLOY_RISK].join(' '), command,
-      addresses: intent.addresses, executable: fits && deployable,
+      addresses: intent.addresses, ...withEdit(ecsEdit(refs, fields), fits && deployable),
     })];
   },
 
@@ -102,7 +110,7 @@ export const ecs: PlatformPlanner = {
     const { command, deployable } = fix.edit ? taskDefinitionCommand(refs, [ecsEnvEdit(c, fix.edit)]) : { command: `# ${fix.manual}`, deployable: false };
     return [makeProposal(ctx, {
       action: fix.action, title: fix.title, changes: fix.changes, why: fix.why, risk: `${fix.risk} ${DEPLOY_RISK}`,
-      command, addresses: fix.addresses, executable: fix.edit !== undefined && deployable,
+      command, addresses: fix.addresses, ...withEdit(fix.env ? ecsEdit(refs, { env: [fix.env] }) : undefined, deployable),
     })];
   },
 
@@ -128,7 +136,7 @@ export const ecs: PlatformPlanner = {
       risk: `Deployments and scale-in wait up to ${next} s per task; a process that ignores SIGTERM is still killed, only later (see handle_sigterm). ${DEPLOY_RISK}`,
       command,
       addresses: ['stop_timeout'],
-      executable: deployable,
+      ...withEdit(ecsEdit(refs, { stopTimeout: next }), deployable),
     });
     return [grace, sigterm];
   },
@@ -178,6 +186,19 @@ export const ecs: PlatformPlanner = {
     return (command) => `aws ecs execute-command --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --task ${shellQuote(refs.taskId ?? 'TASK')} --container ${shellQuote(refs.container ?? 'CONTAINER')} --interactive --command ${shellQuote(command)}`;
   },
 };
+
+type EcsEdit = Extract<Edit, { platform: 'ecs' }>;
+type EcsFields = Pick<EcsEdit, 'memoryMiB' | 'memoryReservationMiB' | 'taskMemory' | 'taskCpu' | 'stopTimeout' | 'env'>;
+
+/**
+ * The edit of the service's task definition, or undefined when a name it needs is not in the evidence: the
+ * cluster, the service (a task not started by a service has nothing to update), family:revision, container.
+ */
+function ecsEdit(refs: EcsRefs, fields: EcsFields): EcsEdit | undefined {
+  const { cluster, service, family, revision, container } = refs;
+  if (!cluster || !service || !family || !revision || !container) return undefined;
+  return { platform: 'ecs', cluster, service, taskDefinition: `${family}:${revision}`, container, ...fields };
+}
 
 /** Which limit was hit: the container's own hard memory, or the task's (Fargate task memory, or no container limit). */
 function limitLevel(ctx: PlanContext): 'container' | 'task' {

@@ -10,6 +10,8 @@ export interface KubernetesWorkload {
   patchable: boolean;
   /** What a person must know when it is not patchable, or a caveat when it is. */
   note?: string;
+  /** The workload an executor patches: only controllers whose pod template it can change (not a bare ReplicaSet). */
+  editable?: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob'; name: string };
 }
 
 // NOTE: the Deployment controller names ReplicaSets `<deployment>-<pod-template-hash>`, the hash written
@@ -32,16 +34,16 @@ export function kubernetesWorkload(ctx: PlanContext): KubernetesWorkload {
   switch (owner.kind) {
     case 'ReplicaSet': {
       const m = POD_TEMPLATE_HASH.exec(owner.name);
-      if (m) return { ref: `deployment/${m[1]}`, podSpecPath: 'spec.template.spec', patchable: true };
+      if (m) return { ref: `deployment/${m[1]}`, podSpecPath: 'spec.template.spec', patchable: true, editable: { kind: 'Deployment', name: m[1]! } };
       return { ref: `replicaset/${owner.name}`, podSpecPath: 'spec.template.spec', patchable: true, note: 'a bare ReplicaSet does not replace running pods: delete them after the change' };
     }
     case 'StatefulSet':
     case 'DaemonSet':
     case 'Deployment':
-      return { ref: `${owner.kind.toLowerCase()}/${owner.name}`, podSpecPath: 'spec.template.spec', patchable: true };
+      return { ref: `${owner.kind.toLowerCase()}/${owner.name}`, podSpecPath: 'spec.template.spec', patchable: true, editable: { kind: owner.kind as 'Deployment' | 'StatefulSet' | 'DaemonSet', name: owner.name } };
     case 'Job': {
       const m = CRONJOB_JOB.exec(owner.name);
-      if (m) return { ref: `cronjob/${m[1]}`, podSpecPath: 'spec.jobTemplate.spec.template.spec', patchable: true, note: 'the change applies from the next scheduled run' };
+      if (m) return { ref: `cronjob/${m[1]}`, podSpecPath: 'spec.jobTemplate.spec.template.spec', patchable: true, note: 'the change applies from the next scheduled run', editable: { kind: 'CronJob', name: m[1]! } };
       return { ref: `job/${owner.name}`, podSpecPath: 'spec.template.spec', patchable: false, note: `a Job's pod template cannot be changed: recreate job ${owner.name} from its manifest with the change` };
     }
     default:

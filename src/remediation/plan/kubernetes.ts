@@ -1,9 +1,11 @@
 import type { Change } from '../proposal.js';
+import type { Edit, EnvEdit as AppliedEnvEdit } from '../edit.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlatformPlanner } from './platform-planner.js';
 import type { EnvEdit } from './runtime.js';
 import { kubernetesWorkload, type KubernetesWorkload } from './kubernetes-workload.js';
 import { makeProposal } from './make-proposal.js';
+import { withEdit } from './with-edit.js';
 import { sigtermProposal } from './sigterm-proposal.js';
 import { shellQuote } from './shell-quote.js';
 import {
@@ -57,19 +59,22 @@ export const kubernetes: PlatformPlanner = {
         : 'Limits above requests let the node overcommit: the node must really have the memory; a namespace LimitRange or ResourceQuota may reject it.', ROLLOUT_RISK, ...manual.map((m) => `Not automatic: ${m}.`), ...notes(w)].join(' '),
       command: commandFor(w, [setResources, ...envCommands]),
       addresses: intent.addresses,
-      executable: w.patchable && c !== undefined,
+      ...withEdit(kubernetesEdit(ctx, w, {
+        limitsMemory: limit,
+        ...(requests !== undefined ? { requestsMemory: requests } : {}),
+        ...envEdits(intent.runtime.flatMap((f) => (f.env ? [f.env] : []))),
+      })),
     })];
   },
 
   runtime(ctx, fix) {
     const w = kubernetesWorkload(ctx);
-    const c = ctx.target.containerName;
     const command = fix.edit ? commandFor(w, [setEnv(ctx, w, fix.edit)]) : `# ${fix.manual}`;
     return [makeProposal(ctx, {
       action: fix.action, title: fix.title, changes: fix.changes, why: fix.why,
       risk: [fix.risk, ROLLOUT_RISK, ...notes(w)].join(' '),
       command, addresses: fix.addresses,
-      executable: fix.edit !== undefined && w.patchable && c !== undefined,
+      ...withEdit(fix.env ? kubernetesEdit(ctx, w, { env: [fix.env] }) : undefined),
     })];
   },
 
@@ -92,7 +97,7 @@ export const kubernetes: PlatformPlanner = {
       risk: [`Rollouts and node drains wait up to ${next} s per pod; a process that ignores SIGTERM is still killed, only later (see handle_sigterm). A preStop hook's time counts against it.`, ROLLOUT_RISK, ...notes(w)].join(' '),
       command: commandFor(w, [`kubectl patch ${w.ref}${ns(ctx)} -p ${shellQuote(JSON.stringify(nest(w.podSpecPath, { terminationGracePeriodSeconds: next })))}`]),
       addresses: ['stop_timeout'],
-      executable: w.patchable,
+      ...withEdit(kubernetesEdit(ctx, w, { terminationGracePeriodSeconds: next })),
     });
     return [grace, sigtermProposal(ctx, 'tini or dumb-init as the image ENTRYPOINT (ENTRYPOINT ["tini", "--"])')];
   },
@@ -161,6 +166,23 @@ export const kubernetes: PlatformPlanner = {
     return (command) => `kubectl exec${ns(ctx)} ${pod}${c ? ` -c ${shellQuote(c)}` : ''} -- ${command}`;
   },
 };
+
+type KubernetesEdit = Extract<Edit, { platform: 'kubernetes' }>;
+
+/**
+ * The edit on the owning workload, or undefined when it cannot be complete: no controller whose pod template
+ * can be patched (bare pod, Job, bare ReplicaSet, unknown owner), or no namespace or container name.
+ */
+function kubernetesEdit(ctx: PlanContext, w: KubernetesWorkload, fields: Pick<KubernetesEdit, 'limitsMemory' | 'requestsMemory' | 'env' | 'terminationGracePeriodSeconds'>): KubernetesEdit | undefined {
+  const namespace = ctx.target.namespace;
+  const container = ctx.target.containerName;
+  if (!w.patchable || w.editable === undefined || namespace === undefined || container === undefined) return undefined;
+  return { platform: 'kubernetes', namespace, workload: w.editable, container, ...fields };
+}
+
+function envEdits(env: AppliedEnvEdit[]): { env?: AppliedEnvEdit[] } {
+  return env.length > 0 ? { env } : {};
+}
 
 function ns(ctx: PlanContext): string {
   return ctx.target.namespace ? ` -n ${shellQuote(ctx.target.namespace)}` : '';

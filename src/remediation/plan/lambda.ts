@@ -1,8 +1,10 @@
 import type { Change } from '../proposal.js';
+import type { Edit } from '../edit.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlatformPlanner } from './platform-planner.js';
 import type { EnvEdit, RuntimeFix } from './runtime.js';
 import { makeProposal } from './make-proposal.js';
+import { withEdit } from './with-edit.js';
 import { shellQuote } from './shell-quote.js';
 import { LAMBDA_FULL_VCPU_MB, LAMBDA_MAX_MB, MIB, lambdaMb } from './sizing.js';
 
@@ -47,7 +49,7 @@ export const lambda: PlatformPlanner = {
       risk: [...risk, VERSION_RISK].join(' '),
       command: updateCommand(fn, `--memory-size ${after}`, edits),
       addresses: intent.addresses,
-      executable: fn !== 'FUNCTION',
+      ...withEdit(lambdaEdit(ctx, { memorySizeMb: after, ...envOf(intent.runtime) })),
     })];
   },
 
@@ -57,7 +59,7 @@ export const lambda: PlatformPlanner = {
       action: fix.action, title: fix.title, changes: fix.changes, why: fix.why, risk: `${fix.risk} ${VERSION_RISK}`,
       command: fix.edit ? updateCommand(fn, '', [fix.edit]) : `# ${fix.manual}`,
       addresses: fix.addresses,
-      executable: fix.edit !== undefined && fn !== 'FUNCTION',
+      ...withEdit(fix.env ? lambdaEdit(ctx, { env: [fix.env] }) : undefined),
     })];
   },
 
@@ -66,6 +68,19 @@ export const lambda: PlatformPlanner = {
   headroom: () => [],
   exec: () => null,
 };
+
+type LambdaEdit = Extract<Edit, { platform: 'lambda' }>;
+
+/** The edit of $LATEST's configuration, or undefined when the function's name is not in the evidence. */
+function lambdaEdit(ctx: PlanContext, fields: Pick<LambdaEdit, 'memorySizeMb' | 'env'>): LambdaEdit | undefined {
+  const fn = functionName(ctx);
+  return fn === 'FUNCTION' ? undefined : { platform: 'lambda', functionName: fn, ...fields };
+}
+
+function envOf(fixes: readonly RuntimeFix[]): Pick<LambdaEdit, 'env'> {
+  const env = fixes.flatMap((f) => (f.env ? [f.env] : []));
+  return env.length > 0 ? { env } : {};
+}
 
 function currentMb(ctx: PlanContext): number | undefined {
   return ctx.limitBytes === undefined ? undefined : Math.round(ctx.limitBytes / MIB);

@@ -1,4 +1,5 @@
 import type { Change, ProposalAction } from '../proposal.js';
+import type { EnvEdit as AppliedEnvEdit } from '../edit.js';
 import type { CauseCode, FactorCode } from '../../diagnosis/verdict.js';
 import type { RuntimeSettings } from '../../diagnosis/evidence.js';
 import type { PlanContext } from './plan-context.js';
@@ -32,6 +33,8 @@ export interface RuntimeFix {
   changes: Change[];
   /** Absent when the setting lives in the command line or a config file: then `manual` says what to change. */
   edit?: EnvEdit;
+  /** The same change as executors apply it (flag name and value, not patterns); present exactly when `edit` is. */
+  env?: AppliedEnvEdit;
   manual?: string;
   why: string;
   risk: string;
@@ -44,6 +47,9 @@ type Reason = 'unaware' | 'above' | 'raise';
 const NODE_HEAP_FLAG = '--max[-_]old[-_]space[-_]size[= ][0-9]+';
 const JVM_HEAP_FLAGS = ['-Xmx[0-9.]+[kKmMgGtT]?', '-XX:MaxHeapSize=[0-9.]+[kKmMgGtT]?', '-XX:MaxRAMPercentage=[0-9.]+', '-XX:-UseContainerSupport'];
 const JVM_DEFAULT_ENV = 'JAVA_TOOL_OPTIONS';
+// The same flags by name, for executors: whichever of them is not the one set goes, or it would override it
+// (-Xmx and MaxHeapSize beat MaxRAMPercentage; -UseContainerSupport makes the percentage one of host RAM).
+const JVM_HEAP_FLAG_NAMES = ['-Xmx', '-XX:MaxHeapSize', '-XX:MaxRAMPercentage', '-XX:-UseContainerSupport'];
 
 /**
  * Runtime fixes for a kill at (or without) a limit, when the factors say the runtime does not respect
@@ -160,7 +166,10 @@ function nodeHeap(s: RuntimeSettings, limitBytes: number, reason: Reason, addres
     why, risk, addresses,
   };
   if (inCommand) fix.manual = `the --max-old-space-size flag is on the command line, which wins over NODE_OPTIONS: change it there to --max-old-space-size=${ceiling}`;
-  else fix.edit = { variable: 'NODE_OPTIONS', mode: 'flag', set: `--max-old-space-size=${ceiling}`, remove: [NODE_HEAP_FLAG], exists: hasEnv(s, 'NODE_OPTIONS') };
+  else {
+    fix.edit = { variable: 'NODE_OPTIONS', mode: 'flag', set: `--max-old-space-size=${ceiling}`, remove: [NODE_HEAP_FLAG], exists: hasEnv(s, 'NODE_OPTIONS') };
+    fix.env = { name: 'NODE_OPTIONS', flag: '--max-old-space-size', value: String(ceiling) };
+  }
   return fix;
 }
 
@@ -196,7 +205,11 @@ function jvmHeap(s: RuntimeSettings, limitBytes: number, reason: Reason, address
     changes, why, risk, addresses,
   };
   if (inCommand) fix.manual = `the heap flags are on the java command line, which wins over ${JVM_DEFAULT_ENV}: replace them there with ${set}`;
-  else fix.edit = { variable, mode: 'flag', set, remove: JVM_HEAP_FLAGS, exists: hasEnv(s, variable) };
+  else {
+    fix.edit = { variable, mode: 'flag', set, remove: JVM_HEAP_FLAGS, exists: hasEnv(s, variable) };
+    const flag = old ? '-Xmx' : '-XX:MaxRAMPercentage';
+    fix.env = { name: variable, flag, value: old ? `${ceiling}m` : '75', remove: JVM_HEAP_FLAG_NAMES.filter((f) => f !== flag) };
+  }
   return fix;
 }
 
@@ -210,6 +223,7 @@ function goMemLimit(s: RuntimeSettings, limitBytes: number, reason: Reason, addr
     kind: 'gomemlimit', action: 'set_gomemlimit', title: `Set GOMEMLIMIT to ${target}MiB`,
     changes: [{ field: 'GOMEMLIMIT', before, after: `${target}MiB` }],
     edit: { variable: 'GOMEMLIMIT', mode: 'value', set: `${target}MiB`, remove: [], exists: hasEnv(s, 'GOMEMLIMIT') },
+    env: { name: 'GOMEMLIMIT', value: `${target}MiB` },
     why,
     risk: 'GOMEMLIMIT is a soft limit: a live heap bigger than it is still killed, and close to it the GC spends more CPU.',
     addresses,
