@@ -64,6 +64,8 @@ export const configSchema = z.object({
   runbooks: z.object({ dir: filePath.optional() }).strict().default({}),
   /** Minutes before/after the exit that logs are read for. */
   window: z.object({ beforeMinutes: z.number().positive().default(30), afterMinutes: z.number().positive().default(5) }).strict().default({ beforeMinutes: 30, afterMinutes: 5 }),
+  /** The SQLite file holding incidents, proposals and audit; relative to WHY137_DATA_DIR when set. */
+  store: z.object({ path: z.string().default('why137.sqlite') }).strict().default({ path: 'why137.sqlite' }),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;

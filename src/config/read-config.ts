@@ -32,7 +32,20 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     if (!nameRules.awsRegion.test(envRegion)) throw new Why137Error('why137_config_invalid', `${name}=${JSON.stringify(envRegion.slice(0, 40))}: expected ${nameRules.awsRegion.expected}`);
     config.aws.region = envRegion;
   }
+  const inFile = (raw as { store?: { path?: unknown } }).store?.path !== undefined;
+  config.store.path = storePath(config.store.path, inFile, path.dirname(path.resolve(configPath)), env);
   return resolvePaths(config, path.dirname(path.resolve(configPath)), env.HOME);
+}
+
+/**
+ * A relative store path lives under WHY137_DATA_DIR when that is set (a container's volume); otherwise
+ * beside the config file when the file names it, else in the working directory (./why137.sqlite).
+ */
+function storePath(p: string, inFile: boolean, base: string, env: Record<string, string | undefined>): string {
+  const expanded = env.HOME && (p === '~' || p.startsWith('~/')) ? path.join(env.HOME, p.slice(1)) : p;
+  if (path.isAbsolute(expanded)) return expanded;
+  if (env.WHY137_DATA_DIR) return path.resolve(env.WHY137_DATA_DIR, expanded);
+  return inFile ? path.resolve(base, expanded) : path.resolve(expanded);
 }
 
 function loadText(configPath: string, source: string, explicit: boolean): string {
@@ -58,7 +71,7 @@ function parseYaml(configPath: string, source: string, text: string): unknown {
   const value: unknown = doc.toJS({ maxAliasCount: 50 });
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new Why137Error('why137_config_invalid', `${source}: top level is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected a mapping with kubernetes, aws, docker, ssh, runbooks or window (${path.basename(configPath)})`);
+    throw new Why137Error('why137_config_invalid', `${source}: top level is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected a mapping with kubernetes, aws, docker, ssh, runbooks, window or store (${path.basename(configPath)})`);
   }
   // A section left empty (`runbooks:` with only comments under it) means its defaults.
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));

@@ -66,12 +66,20 @@ export interface Store {
   /** The newest incident for a target since `since` (storm folding). */
   findRecentIncident(target: string, since: string): IncidentRecord | undefined;
   listIncidents(status?: IncidentStatus): IncidentRecord[];
+  /** Adds one to `triggerCount` in a single write (a read-then-update from two replicas would lose one). */
+  foldTrigger(id: string): IncidentRecord;
 
   addProposal(p: Omit<ProposalRecord, 'status'>): ProposalRecord;
   getProposal(id: string): ProposalRecord | undefined;
   listProposals(incidentId: string): ProposalRecord[];
   /** Atomically moves a proposal from one status to another; false if it was not in `from` (someone else won, or it expired). */
   transitionProposal(id: string, from: ProposalStatus[], to: ProposalStatus, patch?: Partial<Pick<ProposalRecord, 'approver' | 'applied' | 'proposal'>>): boolean;
+  /**
+   * Marks every open proposal whose `expiresAt` is at or before `now` expired and returns those it marked;
+   * replicas running it at once each get a disjoint set, so each expiry is announced and audited once.
+   * (`transitionProposal` from 'open' already fails past `expiresAt`, whether or not this has run.)
+   */
+  expireProposals(now: string): ProposalRecord[];
 
   audit(entry: Omit<AuditEntry, 'at'> & { at?: string }): void;
   listAudit(filter?: { incidentId?: string; proposalId?: string }): AuditEntry[];
