@@ -34,6 +34,7 @@ export const USAGE = `usage:
   why137 diagnose [--json] [--config F] [--save-artifacts DIR] [--runbook NAME] TARGET
                                       collect the artifacts live with the target's runbook, then explain them
   why137 config check [--config F]    validate the config and runbooks, try one cheap read per source
+  why137 serve [--config F]           run the Slack bot (/why137): Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT
   why137 help
 
 TARGET is one of: k8s:[context/]namespace/pod[/container],
@@ -60,6 +61,8 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDeps = {}): Pro
       case 'explain': return await explain(rest, io);
       // Live commands load the SDKs; `explain` should not pay for them at start-up.
       case 'diagnose': return await (await import('./diagnose.js')).diagnose(rest, io, env, deps);
+      // The Slack bot: Bolt and the server load only for this command.
+      case 'serve': return await (await import('./serve.js')).serve(rest, io, env, deps);
       case 'config':
         if (rest[0] !== 'check') throw new Why137Error('why137_usage', `config ${rest[0] ?? ''}: unknown subcommand; expected: why137 config check [--config F]`);
         return await (await import('./config-check.js')).configCheck(rest.slice(1), io, env, deps);
@@ -67,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDeps = {}): Pro
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new Why137Error('why137_usage', `${command}: unknown command; expected explain, diagnose, config check or help`);
+        throw new Why137Error('why137_usage', `${command}: unknown command; expected explain, diagnose, config check, serve or help`);
     }
   } catch (err) {
     const e = toWhy137Error(err, command ?? 'why137');

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { nameRules } from '../targets/name-rules.js';
+import { pagerdutyConfigSchema } from '../triggers/pagerduty/pagerduty-config-schema.js';
+import type { PagerDutyEnv } from '../triggers/pagerduty/pagerduty-env.js';
 
 /**
  * The config file (YAML, `--config` or WHY137_CONFIG). No secret is ever inline: keys and tokens are
@@ -35,6 +37,15 @@ export const dockerHostSchema = z.object({
   knownHosts: filePath.optional(),
 }).strict();
 
+export const approverSchema = z.object({
+  // Glob over the normalised target (k8s:prod-*/*, docker:**): * and ? stay inside one /-segment, ** crosses them.
+  match: z.string().regex(/^[A-Za-z0-9*?:@._/-]+$/, 'a target glob such as k8s:prod-*/* or docker:** (letters, digits, : @ . _ / - and * ** ? wildcards)'),
+  /** Slack user ids (U…/W…: the member id from a profile's ⋮ menu, not the display name). */
+  users: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack member id such as U0123ABCD (profile → ⋮ → Copy member ID)')).default([]),
+  /** Slack user group ids (S…), checked with usergroups.users.list. */
+  groups: z.array(z.string().regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id such as S0123ABCD')).default([]),
+}).strict().refine((a) => a.users.length + a.groups.length > 0, { message: 'at least one of users or groups' });
+
 export const configSchema = z.object({
   kubernetes: z.object({
     kubeconfig: filePath.optional(),
@@ -64,10 +75,38 @@ export const configSchema = z.object({
   runbooks: z.object({ dir: filePath.optional() }).strict().default({}),
   /** Minutes before/after the exit that logs are read for. */
   window: z.object({ beforeMinutes: z.number().positive().default(30), afterMinutes: z.number().positive().default(5) }).strict().default({ beforeMinutes: 30, afterMinutes: 5 }),
+  /** PagerDuty webhooks (`why137 serve`): service → channel, target extraction rules, storm folding (src/triggers/pagerduty). */
+  pagerduty: pagerdutyConfigSchema.prefault({}),
+  /** The Slack bot (`why137 serve`): who may approve, the two-person rule, how long a proposal stays open. */
+  slack: z.object({
+    /** Every entry whose `match` covers the target adds its users and groups; no matching entry = nobody may approve. */
+    approvers: z.array(approverSchema).default([]),
+    /** The person who ran /why137 cannot approve the proposals it made. */
+    twoPersonRule: z.boolean().default(false),
+    /** Minutes a proposal's button stays valid (a week at most: the target drifts, the snapshot goes stale). */
+    proposalTtlMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
+    /** Retries of a Web API call that failed (5xx, network); a 429 waits out its Retry-After and counts as one. */
+    apiRetries: z.number().int().min(0).max(10).default(4),
+  }).strict().default({ approvers: [], twoPersonRule: false, proposalTtlMinutes: 60, apiRetries: 4 }),
   /** The SQLite file holding incidents, proposals and audit; relative to WHY137_DATA_DIR when set. */
   store: z.object({ path: z.string().default('why137.sqlite') }).strict().default({ path: 'why137.sqlite' }),
 }).strict();
 
-export type Config = z.infer<typeof configSchema>;
+/**
+ * `why137 serve` settings from the environment, never from the file (tokens are secrets): readConfig copies
+ * them as they are, and the server checks them at start-up (src/server/serve-settings.ts).
+ */
+export interface ServeEnv {
+  botToken?: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  port?: string;
+  logLevel?: string;
+}
+
+/** The config file's settings, plus `serve` (non-enumerable, so the tokens never reach a log or JSON dump). */
+export type Config = z.infer<typeof configSchema> & { readonly serve?: ServeEnv; readonly pagerdutyEnv?: PagerDutyEnv };
+export type ApproverRule = z.infer<typeof approverSchema>;
 export type SshHostConfig = z.infer<typeof sshHostSchema>;
 export type DockerHostConfig = z.infer<typeof dockerHostSchema>;

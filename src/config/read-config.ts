@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type Config } from './config-schema.js';
+import { configSchema, type Config, type ServeEnv } from './config-schema.js';
 import { nameRules } from '../targets/name-rules.js';
 import { Why137Error } from '../errors/why137-error.js';
+import type { PagerDutyEnv } from '../triggers/pagerduty/pagerduty-env.js';
 
 /** Read when neither --config nor WHY137_CONFIG names a file; its absence means defaults. */
 const DEFAULT_FILE = 'why137.yaml';
@@ -13,7 +14,8 @@ const SECRETISH = /pass|secret|token|credential|private_?key$|^key$|apikey|acces
 /**
  * The one place configuration is read: the YAML file named by `file` (from `--config`), else
  * WHY137_CONFIG, else ./why137.yaml if it exists; AWS_REGION/AWS_DEFAULT_REGION fill `aws.region`.
- * Relative paths in the file are resolved against the file's directory. Throws why137_config_invalid
+ * SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT and WHY137_LOG_LEVEL are copied
+ * into `serve` unchecked (`why137 serve` checks them); PAGERDUTY_* into `pagerdutyEnv`. Relative paths in the file are resolved against the file's directory. Throws why137_config_invalid
  * with one line naming the file (or variable), the field and what was expected.
  */
 export function readConfig(env: Record<string, string | undefined> = process.env, file?: string): Config {
@@ -34,7 +36,28 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   }
   const inFile = (raw as { store?: { path?: unknown } }).store?.path !== undefined;
   config.store.path = storePath(config.store.path, inFile, path.dirname(path.resolve(configPath)), env);
+  const serve: ServeEnv = {
+    botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN,
+    apiUrl: env.SLACK_API_URL, port: env.PORT, logLevel: env.WHY137_LOG_LEVEL,
+  };
+  // Not enumerable: a config printed or serialised never carries the Slack tokens.
+  Object.defineProperty(config, 'serve', { value: serve, enumerable: false });
+  Object.defineProperty(config, 'pagerdutyEnv', { value: pagerdutyEnv(env), enumerable: false });
   return resolvePaths(config, path.dirname(path.resolve(configPath)), env.HOME);
+}
+
+/**
+ * PAGERDUTY_WEBHOOK_SECRET (comma-separated: several are accepted during a rotation) and
+ * PAGERDUTY_WEBHOOK_SECRET_PREVIOUS, PAGERDUTY_API_TOKEN, PAGERDUTY_API_URL and PAGERDUTY_FROM_EMAIL,
+ * copied unchecked (the PagerDuty trigger checks them when `why137 serve` starts).
+ */
+function pagerdutyEnv(env: Record<string, string | undefined>): PagerDutyEnv {
+  const secrets = [env.PAGERDUTY_WEBHOOK_SECRET, env.PAGERDUTY_WEBHOOK_SECRET_PREVIOUS]
+    .flatMap((v) => (v ?? '').split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return {
+    webhookSecrets: [...new Set(secrets)], apiToken: env.PAGERDUTY_API_TOKEN || undefined,
+    apiUrl: env.PAGERDUTY_API_URL || undefined, fromEmail: env.PAGERDUTY_FROM_EMAIL || undefined,
+  };
 }
 
 /**
@@ -71,7 +94,7 @@ function parseYaml(configPath: string, source: string, text: string): unknown {
   const value: unknown = doc.toJS({ maxAliasCount: 50 });
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new Why137Error('why137_config_invalid', `${source}: top level is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected a mapping with kubernetes, aws, docker, ssh, runbooks, window or store (${path.basename(configPath)})`);
+    throw new Why137Error('why137_config_invalid', `${source}: top level is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected a mapping with kubernetes, aws, docker, ssh, runbooks, window, store or slack (${path.basename(configPath)})`);
   }
   // A section left empty (`runbooks:` with only comments under it) means its defaults.
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));

@@ -16,8 +16,18 @@ export type ErrorCode =
   | 'why137_invalid_value'
   /** An applied edit cannot be undone in place (Docker cannot remove a memory limit from a container). */
   | 'why137_rollback_unsupported'
+  /** A Slack Web API call failed after its retries (the log keeps Slack's error and the method). */
+  | 'why137_slack_failed'
+  /** The person who clicked is not an approver for the target (or is the requester under the two-person rule). */
+  | 'why137_approval_refused'
+  /** The proposal is gone, expired, or already taken (executing, executed, rolled back). */
+  | 'why137_proposal_closed'
   /** The target changed since the proposal was made: the change would be applied to something not diagnosed. */
   | 'why137_target_changed'
+  /** A PagerDuty webhook without a valid X-PagerDuty-Signature: answered 401, audited as reject_webhook. */
+  | 'why137_webhook_rejected'
+  /** A PagerDuty REST API call failed after its retries (the log keeps the status and PagerDuty's message). */
+  | 'why137_pagerduty_failed'
   | 'why137_internal';
 
 /** The one error class users meet: a stable code and a single line that names the input and what was expected. */

@@ -90,7 +90,7 @@ describe('readConfig', () => {
     ['duplicate keys', 'aws: {}\naws: {}\n', /line \d+: .*[Mm]ap keys must be unique/],
     ['a list at the top', '- kubernetes\n', /top level is a list; expected a mapping/],
     ['a scalar at the top', 'hello\n', /top level is a string/],
-    ['an unknown top-level key', 'slack: {}\n', /: slack: unknown key; expected only the keys shown in examples\/config\.yaml$/],
+    ['an unknown top-level key', 'slak: {}\n', /: slak: unknown key; expected only the keys shown in examples\/config\.yaml$/],
     ['an unknown nested key', 'kubernetes:\n  namespace: shop\n', /: kubernetes\.namespace: unknown key/],
     ['a wrong type', 'window: { beforeMinutes: soon }\n', /: window\.beforeMinutes: expected number, received string/],
     ['a negative window', 'window: { afterMinutes: -5 }\n', /: window\.afterMinutes: /],
