@@ -42,7 +42,7 @@ export function createPagerDutyTrigger(o: PagerDutyTriggerOptions): PagerDutyTri
   const api = createPagerDutyClient({ token: settings.apiToken, fromEmail: settings.fromEmail, baseUrl: settings.apiUrl, ...(o.fetch ? { fetch: o.fetch } : {}) });
   const worker = createPagerDutyWorker({ store: o.store, config: o.config, api, slack: o.slack, log: o.log, now, ...(o.backoff ? { backoff: o.backoff } : {}) }, o);
   const route = createPagerDutyWebhookRoute({
-    store: o.store, secrets: settings.webhookSecrets, eventTypes: o.config.pagerduty.eventTypes, onQueued: () => worker.kick(), log: o.log, now,
+    store: o.store, secrets: settings.webhookSecrets, eventTypes: o.config.pagerduty.eventTypes, onQueued: (queued) => worker.kick(queued), log: o.log, now,
   });
   return {
     route,

@@ -13,8 +13,8 @@ export interface PagerDutyWebhookRouteDeps {
   secrets: readonly string[];
   /** Event types that are queued; the rest are answered 200 and dropped. */
   eventTypes: readonly string[];
-  /** Called after an event was queued (wakes the worker). */
-  onQueued: () => void;
+  /** Called with the queue item after an event was queued (the worker takes it from there). */
+  onQueued: (queued: { id: string; payload: unknown }) => void;
   log: PagerDutyLog;
   now?: () => Date;
 }
@@ -57,17 +57,19 @@ export function createPagerDutyWebhookRoute(deps: PagerDutyWebhookRouteDeps): Ro
       const event = parsed.data.event;
       if (!types.has(event.event_type)) return json(200, { status: 'ignored' });
       let fresh: boolean;
+      let queued: { id: string; payload: unknown };
       try {
         // Queued first, recorded second, in one synchronous step: a crash between the two can only leave a
         // queued event that PagerDuty also redelivers, which processing recognises (its incident id is the event's).
-        const queued = store.enqueue(kinds.event, { event, receivedAt: now().toISOString() });
+        const payload = { event, receivedAt: now().toISOString() };
+        queued = { id: store.enqueue(kinds.event, payload), payload };
         fresh = store.recordEvent(kinds.source, event.id, { type: event.event_type, incident: incidentIdOf(event.data) ?? null });
-        if (!fresh) store.complete(queued);
+        if (!fresh) store.complete(queued.id);
       } catch (err) {
         log.error({ err, eventId: event.id }, 'pagerduty webhook not stored; answering 503 so PagerDuty retries');
         return json(503, { error: 'store unavailable' });
       }
-      if (fresh) deps.onQueued();
+      if (fresh) deps.onQueued(queued);
       return json(fresh ? 202 : 200, { status: fresh ? 'accepted' : 'duplicate' });
     },
   };

@@ -25,8 +25,8 @@ export interface PagerDutyWorkerOptions {
 export interface PagerDutyWorker {
   /** Re-queues what a previous process claimed and did not finish, then starts draining. */
   start(): void;
-  /** Wakes the lanes (an event was just queued). */
-  kick(): void;
+  /** Hands over an event the route just queued (worked without a claim), or wakes the lanes. */
+  kick(queued?: { id: string; payload: unknown }): void;
   /** Stops claiming; what runs finishes (or fails, when the store closes under it). */
   stop(): void;
   /** Waits until every queue is empty, nothing runs and fold updates and fallback posts are sent (tests, bench). */
@@ -86,7 +86,9 @@ export function createPagerDutyWorker(deps: PagerDutyDeps, options: PagerDutyWor
       interval.unref();
       pumpAll();
     },
-    kick() { events.pump(); },
+    kick(queued) {
+      if (queued) events.offer(queued.id, queued.payload); else events.pump();
+    },
     stop() {
       if (interval) clearInterval(interval);
       interval = undefined;
