@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { redact } from '../../util/redact.js';
 import type { PagerDutyIncidentRef } from './pagerduty-incident-ref.js';
 
 // Slack refuses a section text above 3,000 characters.
@@ -13,7 +14,7 @@ const cut = (t: string): string => (t.length > SECTION_MAX ? `${t.slice(0, SECTI
  * refused, and the fields the alert carried (names and short, redacted values), so a rule can be written.
  */
 export function noTargetMessage(pd: PagerDutyIncidentRef, seen: { name: string; value: string }[], tried: string[], fetchProblem?: string): { text: string; blocks: KnownBlock[] } {
-  const label = `${pd.number !== undefined ? `#${pd.number} ` : ''}${pd.title}`.slice(0, 150);
+  const label = redact(`${pd.number !== undefined ? `#${pd.number} ` : ''}${pd.title}`).slice(0, 150);
   const link = pd.url && /^https:\/\//.test(pd.url) ? `<${pd.url.replace(/[<>|]/g, '')}|${esc(label)}>` : esc(label);
   const head = `:mag: *No target found* in PagerDuty incident ${link}${pd.service ? ` (service ${esc(pd.service)})` : ''}: nothing was diagnosed.`;
   const why = [

@@ -10,7 +10,7 @@ import { slackLimits } from '../../chat/slack/blocks/limits.js';
 import { progressBlocks, type ProgressView, type StepLine } from '../../chat/slack/blocks/progress-blocks.js';
 import { threadMessages } from '../../chat/slack/blocks/thread-messages.js';
 import { verdictBlocks } from '../../chat/slack/blocks/verdict-blocks.js';
-import { createMessageUpdater } from '../../chat/slack/message-updater.js';
+import { createMessageUpdater, type MessageUpdater } from '../../chat/slack/message-updater.js';
 import { recordProposals } from '../../chat/slack/record-proposals.js';
 import type { SlackDeps } from '../../chat/slack/slack-deps.js';
 import type { PagerDutyIncidentRef } from './pagerduty-incident-ref.js';
@@ -31,28 +31,39 @@ export async function runPagerDutyDiagnosis(deps: SlackDeps, req: PagerDutyDiagn
   const target = formatTarget(req.target);
   const log = logger.child({ incident: req.incidentId, target, pagerduty: req.pagerduty.id });
   const runbook = pickRunbook(deps.runbooks, req.target.kind);
-  store.updateIncident(req.incidentId, { status: 'running' });
 
   const view: ProgressView = { target, requester: 'pagerduty', runbook: runbook.name, steps: runbook.steps.map((s): StepLine => ({ id: s.id, source: s.source, status: 'waiting' })) };
   const header = headerBlock(target, req.pagerduty, runbook.name);
   const withHeader = (blocks: KnownBlock[]): KnownBlock[] => [header, ...blocks.slice(1)];
-  const progress = () => ({ text: `why137 is diagnosing ${target} for PagerDuty ${label(req.pagerduty)}…`, blocks: withHeader(progressBlocks(view)) });
+  const progress = () => ({ text: `why137 is diagnosing ${target} for PagerDuty ${redact(label(req.pagerduty))}…`, blocks: withHeader(progressBlocks(view)) });
 
-  const posted = await web.chat.postMessage({ channel: req.channel, ...progress() });
-  let ts = posted.ts!;
-  store.updateIncident(req.incidentId, { messageTs: ts, threadTs: ts });
-  const updater = createMessageUpdater(deps, req.channel, ts);
+  // As /why137 does: the runbook starts beside the first post, and progress waits for the message.
+  const stop = new AbortController();
+  let updater: MessageUpdater | undefined;
   const onStep = (id: string, status: 'running' | StepStatus, report?: StepReport): void => {
     const line = view.steps.find((s) => s.id === id);
     if (!line) return;
     line.status = status;
     if (report) { line.ms = report.ms; line.fault = report.fault; line.detail = report.detail; }
-    if (status !== 'running') updater.set(progress());
+    if (status !== 'running') updater?.set(progress());
   };
-  const result = await runRunbook(runbook, {
-    target: req.target, sources: deps.sources, clients: deps.clients, window: deps.config.window, signal: deps.signal, onStep,
+  const running = runRunbook(runbook, {
+    target: req.target, sources: deps.sources, clients: deps.clients, window: deps.config.window, signal: AbortSignal.any([deps.signal, stop.signal]), onStep,
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
+  let ts: string;
+  try {
+    ts = (await web.chat.postMessage({ channel: req.channel, ...progress() })).ts!;
+  } catch (err) {
+    stop.abort(new Error('the progress message could not be posted'));
+    await running.catch(() => undefined);
+    throw err;
+  }
+  // The incident is already running (the worker marked it): one write for the message.
+  store.updateIncident(req.incidentId, { messageTs: ts, threadTs: ts });
+  updater = createMessageUpdater(deps, req.channel, ts);
+  if (view.steps.some((s) => s.status !== 'waiting' && s.status !== 'running')) updater.set(progress());
+  const result = await running;
 
   if (result.steps.length > 0 && result.steps.every((s) => s.status !== 'ok')) {
     const failed = result.steps.find((s) => s.status === 'failed') ?? result.steps[0]!;
@@ -98,7 +109,7 @@ function label(pd: PagerDutyIncidentRef): string {
 
 /** The message's first line: what was diagnosed, for which PagerDuty incident (linked), with which runbook. */
 function headerBlock(target: string, pd: PagerDutyIncidentRef, runbook: string): KnownBlock {
-  const text = escapeMrkdwn(label(pd));
+  const text = escapeMrkdwn(redact(label(pd)));
   const link = pd.url && /^https:\/\//.test(pd.url) ? `<${pd.url.replace(/[<>|]/g, '')}|${text}>` : text;
   return { type: 'context', elements: [{ type: 'mrkdwn', text: slackLimits.truncate(`*why137* \`${escapeMrkdwn(target)}\` for PagerDuty ${link}${pd.service ? ` (${escapeMrkdwn(pd.service)})` : ''} · runbook ${escapeMrkdwn(runbook)}`, slackLimits.text) }] };
 }

@@ -60,6 +60,7 @@ describe('PagerDuty → the real Bolt app → fake Slack and fake PagerDuty', ()
   let server: Server;
   let trigger: PagerDutyTrigger;
   let base: string;
+  let fakes: ReturnType<typeof fakeDockerSources>;
   const shutdown = new AbortController();
 
   beforeEach(async () => {
@@ -74,7 +75,7 @@ describe('PagerDuty → the real Bolt app → fake Slack and fake PagerDuty', ()
     }, path.join(dir, 'why137.yaml'));
     store = createSqliteStore(path.join(dir, 'why137.sqlite'));
     const logger = pino({ level: 'silent' });
-    const fakes = fakeDockerSources();
+    fakes = fakeDockerSources();
     const realWeb = new bolt.webApi.WebClient(FAKE_BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     // NOTE: the fake Slack has no chat.getPermalink; the permalink is Slack's documented shape for the message.
     const web = new Proxy(realWeb, {
@@ -151,5 +152,20 @@ describe('PagerDuty → the real Bolt app → fake Slack and fake PagerDuty', ()
     expect((await postSlackSigned(`${base}/slack/events`, SIGNING_SECRET, click)).status).toBe(200);
     const modal = await slack.waitFor('views.open');
     expect(JSON.stringify(modal.body.view)).toContain(proposal.id);
+  });
+
+  test('nothing can be read: the message says so in the channel (there is no requester to tell privately), the note too', async () => {
+    for (const source of ['docker.inspect', 'docker.events']) fakes.deny.add(source);
+    await postSigned(base, webhookFixture('webhook-docker-container-exited.json'), [SECRET]);
+    const [note] = await pd.waitForNotes(1);
+    await trigger.worker.drain();
+    const incident = store.listIncidents()[0]!;
+    expect(incident.status).toBe('failed');
+    const message = slack.messages.get(incident.messageTs!)!;
+    expect(message.channel).toBe('C0CIHOSTS');
+    expect(message.text).toMatch(/^why137 cannot read docker:build-01\/ci-runner-7: docker\.inspect denied .*\(why137_source_unavailable\)$/);
+    expect(slack.callsTo('chat.postEphemeral')).toHaveLength(0);
+    expect(note!.content).toMatch(/^why137 could not diagnose docker:build-01\/ci-runner-7: why137 cannot read docker:build-01\/ci-runner-7: docker\.inspect denied/);
+    expect(store.listAudit({ incidentId: incident.id }).map((a) => [a.action, a.result])).toEqual([['diagnose', 'ok'], ['diagnose', 'failed'], ['pagerduty_note', 'ok']]);
   });
 });
