@@ -13,10 +13,10 @@ export interface FakePagerDutySlack extends PagerDutySlack {
 
 /**
  * A fast stand-in for the Slack side: `diagnose` marks the thread as posted on the incident (threadTs),
- * waits `delayMs` (the runbook), and answers a permalink and a summary; `fail` makes it throw for chosen
+ * waits `delayMs` (the runbook; a function of the call's number, from 1), and answers a permalink and a summary; `fail` makes it throw for chosen
  * targets. Counts concurrent diagnoses.
  */
-export function fakePagerDutySlack(store: () => Store, options: { delayMs?: number; fail?: (req: PagerDutyDiagnosisRequest) => boolean } = {}): FakePagerDutySlack {
+export function fakePagerDutySlack(store: () => Store, options: { delayMs?: number | ((call: number) => number); fail?: (req: PagerDutyDiagnosisRequest) => boolean } = {}): FakePagerDutySlack {
   let seq = 0;
   const fake: FakePagerDutySlack = {
     diagnoses: [], finished: [], active: 0, maxActive: 0, folds: [], posts: [],
@@ -27,7 +27,8 @@ export function fakePagerDutySlack(store: () => Store, options: { delayMs?: numb
       try {
         const ts = `1748779${String(200 + ++seq).padStart(3, '0')}.000100`;
         store().updateIncident(req.incidentId, { threadTs: ts, messageTs: ts });
-        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        const delay = typeof options.delayMs === 'function' ? options.delayMs(fake.diagnoses.length) : options.delayMs;
+        if (delay) await new Promise((r) => setTimeout(r, delay).unref());
         if (options.fail?.(req)) throw new Error(`why137 cannot read ${req.incidentId}: kubernetes.pod denied (why137_source_unavailable)`);
         store().updateIncident(req.incidentId, { status: 'done' });
         fake.finished.push(req.incidentId);
