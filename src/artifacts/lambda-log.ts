@@ -1,10 +1,12 @@
-import type { Evidence, LogCoverageEvidence } from '../diagnosis/evidence.js';
+import type { Evidence, LogCoverageEvidence, Subject } from '../diagnosis/evidence.js';
 import { ArtifactInvalidError } from '../errors/artifact-invalid-error.js';
 import type { TextParser } from './artifact-parser.js';
 import { EvenlyThinned } from './evenly-thinned.js';
-import { LambdaLine } from './lambda-line.js';
+import { KeptReports, LambdaLine, LambdaReport } from './lambda-line.js';
+import type { LambdaFinding, LambdaLineContext } from './lambda-line.js';
 import { LogLineReader } from './log-line-reader.js';
-import { ownStrings } from './own-strings.js';
+import type { LogLine } from './log-line-reader.js';
+import { ownString, ownStrings } from './own-strings.js';
 
 const EXPECTED = 'Lambda CloudWatch log text (START/END/REPORT lines)';
 // REPORTs kept from one log: a leak or a near-limit peak shows in 20,000 evenly spaced invocations, and
@@ -40,10 +42,15 @@ export const lambdaLog = {
   async parse(lines: AsyncIterable<string>, file: string): Promise<Evidence[]> {
     const reader = new LogLineReader();
     const matcher = new LambdaLine();
-    const invocations = new EvenlyThinned<Evidence[]>(MAX_INVOCATIONS);
+    const subject: Subject = { platform: 'lambda' };
+    // REPORTs are thinned before their evidence is built, and held meanwhile off the heap (KeptReports):
+    // most are dropped, and as evidence on the heap they would outlive scavenges, which V8 turns into RSS.
+    const invocations = new EvenlyThinned(MAX_INVOCATIONS);
+    const reports = new KeptReports(file, subject, () => invocations.values());
     const other: { seq: number; value: Evidence }[] = [];
     const erroredRequests = new Set<string>();
-    let peak: { value: Evidence[]; seq: number; mb: number } | undefined;
+    const found: LambdaFinding[] = [];
+    let peak: { report: LambdaReport; seq: number; mb: number } | undefined;
     let count = 0;
     let seq = 0;
     let firstTime: string | undefined;
@@ -54,21 +61,20 @@ export const lambdaLog = {
       count++;
       for (const line of reader.read(raw)) {
         if (line.time) { if (!firstTime || line.time < firstTime) firstTime = line.time; if (!lastTime || line.time > lastTime) lastTime = line.time; }
-        const found = matcher.match(line.text, { file, at: line.at, time: line.time, subject: { platform: 'lambda' } });
-        for (let i = 0; i < found.length; i++) {
-          const e = found[i]!;
+        if (found.length > 0) found.length = 0;
+        matcher.scan(line.text, new LineContext(file, subject, line), found, line.json);
+        for (const f of found) {
           seq++;
-          if (e.kind === 'lambda.invocation') {
-            const group: Evidence[] = [e];
-            if (found[i + 1]?.kind === 'memory.sample') group.push(found[++i]!);
-            const failed = (e.status !== undefined && e.status !== 'success') || e.errorType !== undefined || (e.requestId !== undefined && erroredRequests.has(e.requestId));
+          if (f instanceof LambdaReport) {
+            const failed = (f.status !== undefined && f.status !== 'success') || f.errorType !== undefined || (f.requestId !== undefined && erroredRequests.has(f.requestId));
             const pin = failed && pinned < MAX_INVOCATIONS;
             if (pin) pinned++;
-            if (invocations.add(group, seq, pin)) ownStrings(group);
-            if (e.maxMemoryUsedMb !== undefined && (!peak || e.maxMemoryUsedMb >= peak.mb)) peak = { value: group, seq, mb: e.maxMemoryUsedMb };
+            // Stored only when thinning takes it (for now).
+            invocations.add(invocations.admits(pin) ? reports.put(f) : -1, seq, pin);
+            if (f.maxMemoryUsedMb !== undefined && (!peak || f.maxMemoryUsedMb >= peak.mb)) peak = { report: f, seq, mb: f.maxMemoryUsedMb };
           } else {
-            if (e.kind === 'lambda.error' && e.requestId && erroredRequests.size < MAX_OTHER) erroredRequests.add(e.requestId);
-            if (other.length < MAX_OTHER) other.push({ seq, value: ownStrings(e) });
+            if (f.kind === 'lambda.error' && f.requestId && erroredRequests.size < MAX_OTHER) erroredRequests.add(ownString(f.requestId));
+            if (other.length < MAX_OTHER) other.push({ seq, value: ownStrings(f) });
           }
         }
       }
@@ -76,10 +82,10 @@ export const lambdaLog = {
     if (matcher.recognised === 0) {
       throw new ArtifactInvalidError(file, EXPECTED, 'no START, END, REPORT or runtime error line could be read');
     }
-    if (peak && invocations.ensure(peak.value, peak.seq)) ownStrings(peak.value);
+    if (peak && !invocations.holds(peak.seq)) invocations.ensure(reports.put(peak.report), peak.seq);
 
     const kept = invocations.kept();
-    const merged = [...other, ...kept.flatMap(({ seq: s, value }) => value.map((v) => ({ seq: s, value: v })))].sort((a, b) => a.seq - b.seq);
+    const merged = [...other, ...kept.flatMap(({ seq: s, value }) => reports.evidence(value).map((v) => ({ seq: s, value: v })))].sort((a, b) => a.seq - b.seq);
     const evidence = merged.map((m) => m.value);
     const coverage: LogCoverageEvidence = { kind: 'log.coverage', cite: { file, at: `lines 1-${count}` }, subject: { platform: 'lambda' }, log: 'lambda', lines: count };
     if (firstTime) coverage.firstTime = firstTime;
@@ -91,3 +97,11 @@ export const lambdaLog = {
     return evidence;
   },
 } satisfies TextParser;
+
+/** Where a line was read, its `at` written out only if evidence cites it (see LogLine.at). */
+class LineContext implements LambdaLineContext {
+  constructor(readonly file: string, readonly subject: Subject, private readonly line: LogLine) {}
+
+  get at(): string { return this.line.at; }
+  get time(): string | undefined { return this.line.time; }
+}

@@ -19,9 +19,13 @@ export async function* linesFrom(head: Buffer, rest: AsyncIterator<Buffer | stri
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl < 0) break;
-      let line: Buffer | undefined = chunk.subarray(start, nl);
-      if (carry) { line = Buffer.concat([carry, line]); carry = undefined; }
-      yield decode(line);
+      if (carry) {
+        yield decode(Buffer.concat([carry, chunk.subarray(start, nl)]), 0, carry.length + nl - start);
+        carry = undefined;
+      } else {
+        // Decoded straight from the chunk: no Buffer view per line.
+        yield decode(chunk, start, nl);
+      }
       start = nl + 1;
     }
     if (start < chunk.length) {
@@ -32,10 +36,10 @@ export async function* linesFrom(head: Buffer, rest: AsyncIterator<Buffer | stri
     const next = await rest.next();
     chunk = next.done ? undefined : typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
   }
-  if (carry && carry.length > 0) yield decode(carry);
+  if (carry && carry.length > 0) yield decode(carry, 0, carry.length);
 }
 
-function decode(line: Buffer): string {
-  const end = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
-  return line.toString('utf8', 0, end);
+/** The line in `buf` from `start` to `end` (exclusive) as a string of its own, without a trailing `\r`. */
+function decode(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, end > start && buf[end - 1] === CR ? end - 1 : end);
 }
