@@ -58,7 +58,7 @@ function probes(config: Config, env: NodeJS.ProcessEnv, dockerSocket: string): P
   const out: Probe[] = [];
   const contexts = config.kubernetes.contexts.length > 0 ? config.kubernetes.contexts : [undefined];
   for (const ctx of contexts) {
-    out.push({ source: 'kubernetes', target: ctx ?? (config.kubernetes.inCluster ? '(in-cluster)' : '(current context)'), run: (c, signal) => c.kubernetes(ctx).core.listNamespace({ limit: 1 }, withSignal(signal)) });
+    out.push({ source: 'kubernetes', target: ctx ?? (config.kubernetes.inCluster ? '(in-cluster)' : '(current context)'), run: (c, signal) => c.kubernetes(ctx).core.listPodForAllNamespaces({ limit: 1 }, withSignal(signal)) });
   }
   const awsConfigured = config.aws.region !== undefined || config.aws.regions.length > 0 || config.aws.profile !== undefined;
   if (!awsConfigured) {

@@ -37,7 +37,7 @@ function clients(failing: boolean): Clients {
   return {
     kubernetes: (ctx) => {
       if (ctx === 'staging') throw new Why137Error('why137_target_invalid', 'context staging is not in kubeconfig /home/x/.kube/config; it has prod');
-      return { core: { listNamespace: async (p: unknown) => { calls.push(`kubernetes ${ctx} listNamespace ${JSON.stringify(p)}`); return { items: [] }; } } } as never;
+      return { core: { listPodForAllNamespaces: async (p: unknown) => { calls.push(`kubernetes ${ctx} listPodForAllNamespaces ${JSON.stringify(p)}`); return { items: [] }; } } } as never;
     },
     ecs: () => ({ send: failing ? fail(awsError('AccessDeniedException', 'User is not authorized to perform: ecs:ListClusters')) : async (c: { input: unknown }) => { calls.push(`ecs ${JSON.stringify(c.input)}`); return {}; } }) as never,
     lambda: () => ({ send: failing ? fail(awsError('TooManyRequestsException', 'Rate exceeded', 429)) : async (c: { input: unknown }) => { calls.push(`lambda ${JSON.stringify(c.input)}`); return {}; } }) as never,
@@ -78,7 +78,7 @@ describe('why137 config check', () => {
     expect(calls.sort()).toEqual([
       'docker build-01 ping',
       'ecs {"maxResults":1}',
-      'kubernetes prod listNamespace {"limit":1}',
+      'kubernetes prod listPodForAllNamespaces {"limit":1}',
       'lambda {"MaxItems":1}',
       'logs {"limit":1}',
       'ssh build-01 true',
