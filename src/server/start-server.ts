@@ -21,6 +21,7 @@ import { boltLogger } from './bolt-logger.js';
 import { createTaskTracker } from './task-tracker.js';
 import { createHttpServer } from './create-http-server.js';
 import { routes } from './routes.js';
+import { warmUp } from './warm-up.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -83,6 +84,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // Runbooks are validated before anything listens: a broken one stops start-up in one line.
   const sources = options.sources ?? (await import('../sources/index.js')).sources;
   const runbooks = loadRunbooks({ sources, userDir: config.runbooks.dir, builtinDir: options.builtinRunbooksDir });
+  // Compile the diagnosis path before the first burst of commands meets it (see warm-up.ts).
+  await warmUp().catch((err: unknown) => logger.warn({ err }, 'warm-up diagnosis failed; serving anyway'));
   const clients = options.clients ?? (await import('../clients/create-clients.js')).createClients(config, options.env);
   const executors = options.executors ?? (await import('../remediation/execute/index.js')).executors;
   const ownStore = options.store === undefined;

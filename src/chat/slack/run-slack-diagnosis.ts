@@ -10,7 +10,7 @@ import { verdictBlocks } from './blocks/verdict-blocks.js';
 import { threadMessages } from './blocks/thread-messages.js';
 import { slackLimits } from './blocks/limits.js';
 import { causeHeadline } from './blocks/cause-headline.js';
-import { createMessageUpdater } from './message-updater.js';
+import { createMessageUpdater, type MessageUpdater } from './message-updater.js';
 import { recordProposals } from './record-proposals.js';
 import { tellUser, type Audience } from './tell-user.js';
 import { oneLine } from './one-line.js';
@@ -38,12 +38,30 @@ export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest):
   const record = { id: deps.newId('inc'), trigger: 'slack' as const, target, requester: req.requester, channel: req.channel };
   const log = logger.child({ incident: record.id, target });
 
+  // The runbook starts at once, beside the first post: progress waits for the message, not the sources for Slack.
+  const stop = new AbortController();
+  let updater: MessageUpdater | undefined;
+  const onStep = (id: string, status: 'running' | StepStatus, report?: StepReport): void => {
+    const line = view.steps.find((s) => s.id === id);
+    if (!line) return;
+    line.status = status;
+    if (report) { line.ms = report.ms; line.fault = report.fault; line.detail = report.detail; }
+    // Updates as each step finishes; a step starting alone is not worth a call.
+    if (status !== 'running') updater?.set(progress());
+  };
+  const running = runRunbook(runbook, {
+    target: req.target, sources: deps.sources, clients: deps.clients, window: deps.config.window, signal: AbortSignal.any([deps.signal, stop.signal]), onStep,
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
+
   // The incident is stored with its message (one write: each store write is an fsync on this thread).
   let ts: string;
   try {
     const posted = await web.chat.postMessage({ channel: req.channel, ...progress() });
     ts = posted.ts!;
   } catch (err) {
+    stop.abort(new Error('the progress message could not be posted'));
+    await running.catch(() => undefined);
     const code = (err as { data?: { error?: string } }).data?.error;
     log.warn({ err, channel: req.channel }, 'could not post the progress message');
     store.createIncident({ ...record, status: 'failed' });
@@ -56,20 +74,10 @@ export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest):
   }
   const incident = store.createIncident({ ...record, status: 'running', messageTs: ts, threadTs: ts });
   store.audit({ actor: req.requester, action: 'diagnose', incidentId: incident.id, result: 'ok', detail: `/why137 ${target} (runbook ${runbook.name})` });
-  const updater = createMessageUpdater(deps, req.channel, ts);
-
-  const onStep = (id: string, status: 'running' | StepStatus, report?: StepReport): void => {
-    const line = view.steps.find((s) => s.id === id);
-    if (!line) return;
-    line.status = status;
-    if (report) { line.ms = report.ms; line.fault = report.fault; line.detail = report.detail; }
-    // Updates as each step finishes; a step starting alone is not worth a call.
-    if (status !== 'running') updater.set(progress());
-  };
-  const result = await runRunbook(runbook, {
-    target: req.target, sources: deps.sources, clients: deps.clients, window: deps.config.window, signal: deps.signal, onStep,
-    ...(deps.retry ? { retry: deps.retry } : {}),
-  });
+  updater = createMessageUpdater(deps, req.channel, ts);
+  // Steps that finished while the first post was on its way.
+  if (view.steps.some((s) => s.status !== 'waiting' && s.status !== 'running')) updater.set(progress());
+  const result = await running;
 
   if (result.steps.length > 0 && result.steps.every((s) => s.status !== 'ok')) {
     // Nothing could be read: no verdict for the channel, one line for the person who asked.
