@@ -92,7 +92,7 @@ export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest):
   }
 
   const explanation = explainEvidence(result.evidence, result.inputs);
-  const { buttons, notApplied } = await recordProposals(deps, incident.id, explanation.proposals);
+  const { buttons, notApplied } = await recordProposals(deps, incident.id, explanation.proposals, req.target);
   store.updateIncident(incident.id, { status: 'done', verdict: explanation.verdict });
   const expiresAt = buttons.length > 0 ? deps.store.getProposal(buttons[0]!.recordId)?.expiresAt : undefined;
   const final = {
