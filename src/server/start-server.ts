@@ -57,6 +57,7 @@ export interface RunningServer {
 
 // The Web API answers within seconds; a call hanging longer is retried rather than waited on.
 const API_TIMEOUT_MS = 30_000;
+const CLOSE_GRACE_MS = 3_000;
 
 /**
  * `why137 serve`: checks the settings, verifies the bot token with auth.test, loads the runbooks and
@@ -118,12 +119,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(receiver instanceof bolt.HTTPReceiver ? { slack: receiver.requestListener } : {}),
     logger,
   });
-  const port = await listen(server, options.port ?? settings.port, options.host);
-  if (receiver instanceof bolt.SocketModeReceiver) {
-    try { await receiver.start(); } catch (err) {
-      server.close();
-      throw new Why137Error('why137_config_invalid', `Socket Mode did not connect (${(err as Error).message.split('\n')[0]}): check SLACK_APP_TOKEN (connections:write) and that Socket Mode is on in your Slack app settings`, { cause: err });
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? settings.port, options.host);
+    if (receiver instanceof bolt.SocketModeReceiver) {
+      try { await receiver.start(); } catch (err) {
+        server.close();
+        throw new Why137Error('why137_config_invalid', `Socket Mode did not connect (${(err as Error).message.split('\n')[0]}): check SLACK_APP_TOKEN (connections:write) and that Socket Mode is on in your Slack app settings`, { cause: err });
+      }
     }
+  } catch (err) {
+    if (ownStore) store.close();
+    throw err;
   }
   logger.info({ mode: socket ? 'socket' : 'http', port }, socket ? 'connected in Socket Mode' : `listening on ${port}`);
 
@@ -136,7 +143,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close(graceMs = 10_000) {
       closed ??= (async () => {
         clearInterval(sweep);
-        await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+        // Requests in flight get a moment to be answered (an ack is instant); then their connections close.
+        const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+        clearTimeout(cut);
         if (receiver instanceof bolt.SocketModeReceiver) await receiver.stop().catch((err: unknown) => logger.warn({ err }, 'socket mode stop failed'));
         const left = await tasks.idle(graceMs);
         if (left > 0) { shutdown.abort(new Error('why137 is shutting down')); await tasks.idle(2_000); }
