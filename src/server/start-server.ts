@@ -15,6 +15,7 @@ import type { ExecutorRegistry, SlackDeps } from '../chat/slack/slack-deps.js';
 import { registerSlackHandlers } from '../chat/slack/register-slack-handlers.js';
 import { createGroupMembers } from '../chat/slack/approval/group-members.js';
 import { announceExpired } from '../chat/slack/announce-expired.js';
+import { pagerdutyForSlack } from '../triggers/pagerduty/pagerduty-for-slack.js';
 import { serveSettings, type ServeSettings } from './serve-settings.js';
 import { createLogger } from './create-logger.js';
 import { boltLogger } from './bolt-logger.js';
@@ -112,10 +113,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}, convoStore: false,
   });
   registerSlackHandlers(app, deps);
+  // Undefined when PagerDuty is not set up; half a set-up throws with the fix before anything listens.
+  let pagerduty: ReturnType<typeof pagerdutyForSlack>;
+  try { pagerduty = pagerdutyForSlack(deps); } catch (err) { if (ownStore) store.close(); throw err; }
 
   const routeDeps = { store, logger };
   const server = createHttpServer({
-    routes: routes.map((r) => r(routeDeps)),
+    routes: [...routes.map((r) => r(routeDeps)), ...(pagerduty ? [pagerduty.route] : [])],
     ...(receiver instanceof bolt.HTTPReceiver ? { slack: receiver.requestListener } : {}),
     logger,
   });
@@ -132,7 +136,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (ownStore) store.close();
     throw err;
   }
-  logger.info({ mode: socket ? 'socket' : 'http', port }, socket ? 'connected in Socket Mode' : `listening on ${port}`);
+  logger.info({ mode: socket ? 'socket' : 'http', port, pagerduty: pagerduty !== undefined }, socket ? 'connected in Socket Mode' : `listening on ${port}`);
+  pagerduty?.start();
 
   const sweep = setInterval(() => { void announceExpired(deps).catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed')); }, options.sweepMs ?? 60_000);
   sweep.unref();
@@ -150,6 +155,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if (receiver instanceof bolt.SocketModeReceiver) await receiver.stop().catch((err: unknown) => logger.warn({ err }, 'socket mode stop failed'));
         const left = await tasks.idle(graceMs);
         if (left > 0) { shutdown.abort(new Error('why137 is shutting down')); await tasks.idle(2_000); }
+        // What the worker has not finished stays queued for the next start.
+        await pagerduty?.close(graceMs).catch((err: unknown) => logger.warn({ err }, 'pagerduty worker stop failed'));
         if (ownStore) store.close();
         logger.info({ abandoned: left }, 'stopped');
       })();

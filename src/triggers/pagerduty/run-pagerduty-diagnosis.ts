@@ -76,7 +76,7 @@ export async function runPagerDutyDiagnosis(deps: SlackDeps, req: PagerDutyDiagn
   }
 
   const explanation = explainEvidence(result.evidence, result.inputs);
-  const { buttons, notApplied } = await recordProposals(deps, req.incidentId, explanation.proposals);
+  const { buttons, notApplied } = await recordProposals(deps, req.incidentId, explanation.proposals, req.target);
   store.updateIncident(req.incidentId, { status: 'done', verdict: explanation.verdict });
   const expiresAt = buttons.length > 0 ? store.getProposal(buttons[0]!.recordId)?.expiresAt : undefined;
   const final = {
