@@ -15,6 +15,7 @@ import type { ExecutorRegistry, SlackDeps } from '../chat/slack/slack-deps.js';
 import { registerSlackHandlers } from '../chat/slack/register-slack-handlers.js';
 import { createGroupMembers } from '../chat/slack/approval/group-members.js';
 import { announceExpired } from '../chat/slack/announce-expired.js';
+import { reconcileInterrupted } from '../chat/slack/reconcile-interrupted.js';
 import { pagerdutyForSlack } from '../triggers/pagerduty/pagerduty-for-slack.js';
 import { serveSettings, type ServeSettings } from './serve-settings.js';
 import { createLogger } from './create-logger.js';
@@ -113,6 +114,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}, convoStore: false,
   });
   registerSlackHandlers(app, deps);
+  // Before any click can arrive: what a kill mid-apply left executing or rolling back is failed, not stuck.
+  await reconcileInterrupted(deps).catch((err: unknown) => logger.error({ err }, 'interrupted proposals not reconciled'));
   // Undefined when PagerDuty is not set up; half a set-up throws with the fix before anything listens.
   let pagerduty: ReturnType<typeof pagerdutyForSlack>;
   try { pagerduty = pagerdutyForSlack(deps); } catch (err) { if (ownStore) store.close(); throw err; }

@@ -123,6 +123,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       const expired = sql("UPDATE proposals SET status = 'expired', updated_at = ? WHERE status = 'open' AND expires_at <= ? RETURNING *").all(now(), when);
       return expired.map(rows.proposal).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
+    failProposals(from) {
+      if (from.length === 0) return [];
+      const failed = sql(`UPDATE proposals SET status = 'failed', updated_at = ? WHERE status IN (${from.map(() => '?').join(', ')}) RETURNING *`).all(now(), ...from);
+      return failed.map(rows.proposal).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
 
     audit(e) {
       sql(`INSERT INTO audit (at, actor, action, incident_id, proposal_id, result, detail, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(

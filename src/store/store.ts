@@ -80,6 +80,11 @@ export interface Store {
    * (`transitionProposal` from 'open' already fails past `expiresAt`, whether or not this has run.)
    */
   expireProposals(now: string): ProposalRecord[];
+  /**
+   * Marks every proposal in one of `from` failed (one statement) and returns those it marked: what a
+   * process killed mid-apply left in 'executing' or 'rolling_back'. Replicas get disjoint sets.
+   */
+  failProposals(from: ProposalStatus[]): ProposalRecord[];
 
   audit(entry: Omit<AuditEntry, 'at'> & { at?: string }): void;
   listAudit(filter?: { incidentId?: string; proposalId?: string }): AuditEntry[];
