@@ -1,10 +1,14 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { redact } from '../util/redact.js';
 
-// Fields that carry secrets in Slack payloads, request headers and our own settings.
+// Fields that carry secrets in Slack payloads, request headers, our own settings (Slack's and PagerDuty's)
+// and environments (a whole `env` object is censored: its values are secrets as often as not).
 const SECRET_PATHS = [
   'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
-  'headers.authorization', '*.headers.authorization', 'headers["x-slack-signature"]', '*.headers["x-slack-signature"]',
+  'signing_secret', '*.signing_secret', 'apiToken', '*.apiToken', 'webhookSecrets', '*.webhookSecrets',
+  'secret', '*.secret', 'password', '*.password', 'env', '*.env', 'Env', '*.Env',
+  'headers.authorization', '*.headers.authorization', 'headers.cookie', '*.headers.cookie',
+  'headers["x-slack-signature"]', '*.headers["x-slack-signature"]', 'headers["x-pagerduty-signature"]', '*.headers["x-pagerduty-signature"]',
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
+import type { Metrics } from './create-metrics.js';
 
 /** What a route answers. */
 export interface RouteResponse {
@@ -22,4 +23,8 @@ export interface Route {
 export interface RouteDeps {
   store: Store;
   logger: Logger;
+  /** Served on /metrics; without it /metrics answers 404. */
+  metrics?: Metrics;
+  /** What /readyz checks beside the store: Slack connected (auth.test / the socket), the config valid. */
+  readiness?: { slack(): boolean; config(): boolean };
 }

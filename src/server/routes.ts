@@ -1,5 +1,7 @@
 import type { Route, RouteDeps } from './route.js';
 import { healthz } from './routes/healthz.js';
+import { metrics } from './routes/metrics.js';
+import { readyz } from './routes/readyz.js';
 
 /**
  * Every HTTP route beside Slack's `POST /slack/events`, served in HTTP and Socket Mode alike.
@@ -7,4 +9,6 @@ import { healthz } from './routes/healthz.js';
  */
 export const routes: readonly ((deps: RouteDeps) => Route)[] = [
   healthz,
+  readyz,
+  metrics,
 ];

@@ -23,6 +23,8 @@ import { boltLogger } from './bolt-logger.js';
 import { createTaskTracker } from './task-tracker.js';
 import { createHttpServer } from './create-http-server.js';
 import { routes } from './routes.js';
+import { createMetrics, type Metrics } from './create-metrics.js';
+import { meteredStore } from './metered-store.js';
 import { warmUp } from './warm-up.js';
 
 export interface StartServerOptions {
@@ -45,6 +47,8 @@ export interface StartServerOptions {
   sweepMs?: number;
   /** Web API retry timing (tests shorten it); the count is slack.apiRetries. */
   apiRetryMinMs?: number;
+  /** How often auth.test is repeated for /readyz (default one minute). */
+  authCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -53,6 +57,7 @@ export interface RunningServer {
   port: number;
   store: Store;
   web: WebClient;
+  metrics: Metrics;
   /** Stops listening, cancels running work (waiting up to `graceMs` for it), closes the store it opened. */
   close(graceMs?: number): Promise<void>;
 }
@@ -92,12 +97,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const clients = options.clients ?? (await import('../clients/create-clients.js')).createClients(config, options.env);
   const executors = options.executors ?? (await import('../remediation/execute/index.js')).executors;
   const ownStore = options.store === undefined;
-  const store = options.store ?? (await import('../store/open-store.js')).openStore(config);
+  const metrics = createMetrics();
+  // Every audited approval, refusal, execution, rollback and webhook rejection is counted where it is audited.
+  const store = meteredStore(options.store ?? (await import('../store/open-store.js')).openStore(config), metrics);
 
   const shutdown = new AbortController();
   const tasks = createTaskTracker(logger);
   const deps: SlackDeps = {
-    web, store, config, clients, sources, runbooks, executors, logger, tasks, now,
+    web, store, config, clients, sources, runbooks, executors, logger, tasks, now, metrics,
     groupMembers: createGroupMembers(web, now),
     newId: (prefix) => `${prefix}_${randomUUID()}`,
     signal: shutdown.signal,
@@ -120,7 +127,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let pagerduty: ReturnType<typeof pagerdutyForSlack>;
   try { pagerduty = pagerdutyForSlack(deps); } catch (err) { if (ownStore) store.close(); throw err; }
 
-  const routeDeps = { store, logger };
+  // Readiness: auth.test passed above and is repeated (a revoked token turns /readyz 503); the socket's own state in Socket Mode.
+  let slackAuthOk = true;
+  let socketUp = !socket;
+  const authCheck = setInterval(() => {
+    web.auth.test().then(() => { slackAuthOk = true; }, (err: unknown) => {
+      if (slackAuthOk) logger.warn({ err, code: 'why137_slack_failed' }, 'auth.test failed: /readyz answers 503 until it passes again');
+      slackAuthOk = false;
+    });
+  }, options.authCheckMs ?? 60_000);
+  authCheck.unref();
+  if (receiver instanceof bolt.SocketModeReceiver) {
+    receiver.client.on('connected', () => { socketUp = true; });
+    receiver.client.on('disconnected', () => { socketUp = false; });
+    receiver.client.on('reconnecting', () => { socketUp = false; });
+  }
+  const readiness = {
+    slack: () => slackAuthOk && socketUp,
+    config: () => { try { serveSettings(config); return true; } catch { return false; } },
+  };
+  const routeDeps = { store, logger, metrics, readiness };
   const server = createHttpServer({
     routes: [...routes.map((r) => r(routeDeps)), ...(pagerduty ? [pagerduty.route] : [])],
     ...(receiver instanceof bolt.HTTPReceiver ? { slack: receiver.requestListener } : {}),
@@ -130,12 +156,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     port = await listen(server, options.port ?? settings.port, options.host);
     if (receiver instanceof bolt.SocketModeReceiver) {
-      try { await receiver.start(); } catch (err) {
+      try { await receiver.start(); socketUp = true; } catch (err) {
+        clearInterval(authCheck);
         server.close();
         throw new Why137Error('why137_config_invalid', `Socket Mode did not connect (${(err as Error).message.split('\n')[0]}): check SLACK_APP_TOKEN (connections:write) and that Socket Mode is on in your Slack app settings`, { cause: err });
       }
     }
   } catch (err) {
+    clearInterval(authCheck);
     if (ownStore) store.close();
     throw err;
   }
@@ -147,10 +175,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   let closed: Promise<void> | undefined;
   return {
-    mode: socket ? 'socket' : 'http', port, store, web,
+    mode: socket ? 'socket' : 'http', port, store, web, metrics,
     close(graceMs = 10_000) {
       closed ??= (async () => {
         clearInterval(sweep);
+        clearInterval(authCheck);
         // Requests in flight get a moment to be answered (an ack is instant); then their connections close.
         const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });

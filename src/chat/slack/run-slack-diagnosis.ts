@@ -28,15 +28,17 @@ export interface DiagnosisRequest {
  * and a button per executable proposal, and puts the details in its thread. A target the bot cannot
  * read at all gets an ephemeral line instead. Returns the incident id.
  */
-export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Promise<string> {
-  const { store, web, logger } = deps;
+export async function runSlackDiagnosis(unscoped: SlackDeps, req: DiagnosisRequest): Promise<string> {
+  const { store, web, logger } = unscoped;
   const target = formatTarget(req.target);
   const to: Audience = { channel: req.channel, user: req.requester, ...(req.responseUrl ? { responseUrl: req.responseUrl } : {}) };
-  const runbook = pickRunbook(deps.runbooks, req.target.kind);
+  const runbook = pickRunbook(unscoped.runbooks, req.target.kind);
   const view: ProgressView = { target, requester: req.requester, runbook: runbook.name, steps: runbook.steps.map((s): StepLine => ({ id: s.id, source: s.source, status: 'waiting' })) };
   const progress = () => ({ text: `why137 is diagnosing ${target}…`, blocks: progressBlocks(view) });
-  const record = { id: deps.newId('inc'), trigger: 'slack' as const, target, requester: req.requester, channel: req.channel };
+  const record = { id: unscoped.newId('inc'), trigger: 'slack' as const, target, requester: req.requester, channel: req.channel };
   const log = logger.child({ incident: record.id, target });
+  // Everything below logs with the incident bound (proposals, message updates, replies to the requester).
+  const deps: SlackDeps = { ...unscoped, logger: log };
 
   // The runbook starts at once, beside the first post: progress waits for the message, not the sources for Slack.
   const stop = new AbortController();
@@ -45,7 +47,11 @@ export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest):
     const line = view.steps.find((s) => s.id === id);
     if (!line) return;
     line.status = status;
-    if (report) { line.ms = report.ms; line.fault = report.fault; line.detail = report.detail; }
+    if (report) {
+      line.ms = report.ms; line.fault = report.fault; line.detail = report.detail;
+      deps.metrics?.step(report);
+      log.debug({ step: id, source: report.source, status, ms: report.ms, calls: report.calls, fault: report.fault }, 'runbook step finished');
+    }
     // Updates as each step finishes; a step starting alone is not worth a call.
     if (status !== 'running') updater?.set(progress());
   };
@@ -84,6 +90,7 @@ export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest):
     await updater.flush();
     await web.chat.delete({ channel: req.channel, ts }).catch((err: unknown) => log.warn({ err }, 'could not remove the progress message'));
     store.updateIncident(incident.id, { status: 'failed' });
+    deps.metrics?.diagnoses.inc({ cause: 'no_verdict' });
     const failed = result.steps.find((s) => s.status === 'failed') ?? result.steps[0]!;
     const line = `why137 cannot read ${target}: ${failed.source} ${failed.fault ?? 'error'}${failed.detail ? ` (${failed.detail.replace(/\s+/g, ' ')})` : ''}; no source could be read, so there is no verdict (why137_source_unavailable)`;
     store.audit({ actor: req.requester, action: 'diagnose', incidentId: incident.id, result: 'failed', detail: redact(line) });
@@ -92,6 +99,7 @@ export async function runSlackDiagnosis(deps: SlackDeps, req: DiagnosisRequest):
   }
 
   const explanation = explainEvidence(result.evidence, result.inputs);
+  deps.metrics?.diagnoses.inc({ cause: explanation.verdict.cause });
   const { buttons, notApplied } = await recordProposals(deps, incident.id, explanation.proposals, req.target);
   store.updateIncident(incident.id, { status: 'done', verdict: explanation.verdict });
   const expiresAt = buttons.length > 0 ? deps.store.getProposal(buttons[0]!.recordId)?.expiresAt : undefined;

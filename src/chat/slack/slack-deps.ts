@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.js';
 import type { Executor } from '../../remediation/execute/executor.js';
 import type { Edit } from '../../remediation/edit.js';
 import type { TaskTracker } from '../../server/task-tracker.js';
+import type { Metrics } from '../../server/create-metrics.js';
 
 /** Executors by platform; a platform without one gets no buttons (its proposals are shown as advice). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each executor has its own edit type
@@ -32,4 +33,6 @@ export interface SlackDeps {
   /** Aborted at shutdown: running runbooks and executions stop. */
   signal: AbortSignal;
   retry?: RunRunbookOptions['retry'];
+  /** Counted when set (`why137 serve` sets it; tests may leave it out). */
+  metrics?: Metrics;
 }

@@ -26,10 +26,12 @@ import type { PagerDutyDiagnosisRequest, PagerDutyDiagnosisResult } from './page
  * NOTE: this mirrors src/chat/slack/run-slack-diagnosis.ts step for step; when that accepts an existing
  * incident and a non-Slack origin, this becomes a call to it.
  */
-export async function runPagerDutyDiagnosis(deps: SlackDeps, req: PagerDutyDiagnosisRequest): Promise<PagerDutyDiagnosisResult> {
-  const { store, web, logger } = deps;
+export async function runPagerDutyDiagnosis(unscoped: SlackDeps, req: PagerDutyDiagnosisRequest): Promise<PagerDutyDiagnosisResult> {
+  const { store, web, logger } = unscoped;
   const target = formatTarget(req.target);
   const log = logger.child({ incident: req.incidentId, target, pagerduty: req.pagerduty.id });
+  // Everything below logs with the incident bound (proposals, message updates).
+  const deps: SlackDeps = { ...unscoped, logger: log };
   const runbook = pickRunbook(deps.runbooks, req.target.kind);
 
   const view: ProgressView = { target, requester: 'pagerduty', runbook: runbook.name, steps: runbook.steps.map((s): StepLine => ({ id: s.id, source: s.source, status: 'waiting' })) };
@@ -44,7 +46,11 @@ export async function runPagerDutyDiagnosis(deps: SlackDeps, req: PagerDutyDiagn
     const line = view.steps.find((s) => s.id === id);
     if (!line) return;
     line.status = status;
-    if (report) { line.ms = report.ms; line.fault = report.fault; line.detail = report.detail; }
+    if (report) {
+      line.ms = report.ms; line.fault = report.fault; line.detail = report.detail;
+      deps.metrics?.step(report);
+      log.debug({ step: id, source: report.source, status, ms: report.ms, calls: report.calls, fault: report.fault }, 'runbook step finished');
+    }
     if (status !== 'running') updater?.set(progress());
   };
   const running = runRunbook(runbook, {
@@ -71,11 +77,13 @@ export async function runPagerDutyDiagnosis(deps: SlackDeps, req: PagerDutyDiagn
     updater.set({ text: slackLimits.truncate(line, slackLimits.text), blocks: withHeader([...progressBlocks(view), { type: 'section', text: { type: 'mrkdwn', text: slackLimits.truncate(escapeMrkdwn(line), slackLimits.text) } }]) });
     await updater.flush();
     store.updateIncident(req.incidentId, { status: 'failed' });
+    deps.metrics?.diagnoses.inc({ cause: 'no_verdict' });
     store.audit({ actor: 'pagerduty', action: 'diagnose', incidentId: req.incidentId, result: 'failed', detail: line });
     throw new Error(line);
   }
 
   const explanation = explainEvidence(result.evidence, result.inputs);
+  deps.metrics?.diagnoses.inc({ cause: explanation.verdict.cause });
   const { buttons, notApplied } = await recordProposals(deps, req.incidentId, explanation.proposals, req.target);
   store.updateIncident(req.incidentId, { status: 'done', verdict: explanation.verdict });
   const expiresAt = buttons.length > 0 ? store.getProposal(buttons[0]!.recordId)?.expiresAt : undefined;
