@@ -8,6 +8,7 @@ import { readArtifact } from '../../src/artifacts/read-artifact.js';
 import type { DockerEventEvidence, Evidence } from '../../src/diagnosis/evidence.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'why137-docker-events-'));
 const fixture = (name: string) => fixturePath('docker', name);
@@ -103,16 +104,7 @@ describe('dockerEvents over recorded `docker events` output (text and --format j
   });
 });
 
-async function failure(name: string, content: string | Buffer): Promise<Why137Error> {
-  const file = path.join(tmp, name);
-  writeFileSync(file, content);
-  const err = await readArtifact(file).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(Why137Error);
-  const e = err as Why137Error;
-  expect(e.message).not.toMatch(/\n/);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  return e;
-}
+const failure = (name: string, content: string | Buffer): Promise<Why137Error> => artifactFailure(tmp, name, content);
 
 describe('docker events input that cannot be read: a Why137Error with one line naming the file', () => {
   const json = readFileSync(fixture('events-stop-timeout.jsonl'), 'utf8');

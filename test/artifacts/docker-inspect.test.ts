@@ -7,6 +7,7 @@ import type { Evidence } from '../../src/diagnosis/evidence.js';
 import { ofKind } from '../../src/diagnosis/evidence.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'why137-docker-inspect-'));
 const fixture = (name: string) => fixturePath('docker', name);
@@ -136,16 +137,7 @@ describe('dockerInspect over recorded `docker inspect` output', () => {
   });
 });
 
-async function failure(name: string, content: string | Buffer): Promise<Why137Error> {
-  const file = path.join(tmp, name);
-  writeFileSync(file, content);
-  const err = await readArtifact(file).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(Why137Error);
-  const e = err as Why137Error;
-  expect(e.message).not.toMatch(/\n/);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  return e;
-}
+const failure = (name: string, content: string | Buffer): Promise<Why137Error> => artifactFailure(tmp, name, content);
 
 describe('docker inspect input that cannot be read: a Why137Error with one line naming the file', () => {
   const text = readFileSync(fixture('inspect-oom-killed-cgroupv1.json'), 'utf8');

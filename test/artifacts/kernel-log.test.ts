@@ -14,6 +14,7 @@ import { Why137Error } from '../../src/errors/why137-error.js';
 import { describeWithComponents } from '../helpers/component.js';
 import { startDockerd, type Dockerd } from '../helpers/dockerd.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'why137-kernel-log-'));
 const fixture = (name: string) => fixturePath('kernel', name);
@@ -260,16 +261,7 @@ describe('kernelLog streams: bounded state, one kernel.oom per kill', () => {
   });
 });
 
-async function failure(name: string, content: string | Buffer): Promise<Why137Error> {
-  const file = path.join(tmp, name);
-  writeFileSync(file, content);
-  const err = await readArtifact(file).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(Why137Error);
-  const e = err as Why137Error;
-  expect(e.message).not.toMatch(/\n/);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  return e;
-}
+const failure = (name: string, content: string | Buffer): Promise<Why137Error> => artifactFailure(tmp, name, content);
 
 describe('kernel log input that cannot be read', () => {
   const json = readFileSync(fixture('cgroupv2-kernel6.1-docker-systemd-driver-journalctl-k-json.jsonl'), 'utf8');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readArtifact } from '../../src/artifacts/read-artifact.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'why137-k8s-bad-'));
 const fixture = (name: string) => readFileSync(fixturePath('kubernetes', name), 'utf8');
@@ -30,17 +31,7 @@ const inputs: Input[] = [
   { parser: 'kubernetes.node', fixture: 'node-healthy.yaml', truncate: cutInManagedFields, malform: breakYaml },
 ];
 
-async function failure(name: string, content: string | Buffer): Promise<Why137Error> {
-  const file = path.join(tmp, name);
-  writeFileSync(file, content);
-  const err = await readArtifact(file).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(Why137Error);
-  const e = err as Why137Error;
-  // One line, naming the file first.
-  expect(e.message).not.toMatch(/\n/);
-  expect(e.message.startsWith(`${file}: `)).toBe(true);
-  return e;
-}
+const failure = (name: string, content: string | Buffer): Promise<Why137Error> => artifactFailure(tmp, name, content);
 
 describe('Kubernetes artifacts that cannot be read: a Why137Error with one line naming the file', () => {
   test.each(inputs)('$parser: $fixture, truncated', async ({ fixture: name, truncate }) => {
