@@ -14,6 +14,7 @@ import { createClients } from '../clients/create-clients.js';
 import { toJson } from '../surfaces/to-json.js';
 import { toText } from '../surfaces/cli/to-text.js';
 import { Why137Error } from '../errors/why137-error.js';
+import { targetPlace } from '../targets/target-place.js';
 
 const USAGE_LINE = 'why137 diagnose [--json] [--config F] [--save-artifacts DIR] [--runbook NAME] TARGET';
 
@@ -64,7 +65,7 @@ export async function diagnose(args: string[], io: CliIo, env: NodeJS.ProcessEnv
     const record = { target, runbook: runbook.name, steps: result.steps, unavailable: result.evidence.filter((e) => e.kind === 'source.unavailable') };
     await writeFile(path.join(saveDir, '.why137-diagnose.json'), `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
   }
-  const x = explainEvidence(result.evidence, result.inputs);
+  const x = explainEvidence(result.evidence, result.inputs, targetPlace(target));
   io.stdout.write(parsed.values.json ? `${toJson(x)}\n` : toText(x));
   return 0;
 }

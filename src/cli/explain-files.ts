@@ -5,6 +5,7 @@ import { plan } from '../remediation/plan.js';
 import type { Explanation } from '../surfaces/explanation.js';
 import type { Evidence } from '../diagnosis/evidence.js';
 import { Why137Error } from '../errors/why137-error.js';
+import type { TargetPlace } from '../targets/target-place.js';
 
 /** Reads every input, joins the evidence, diagnoses and plans: the path `why137 explain` and the live runbooks share. */
 export async function explainFiles(files: string[], stdin?: Readable): Promise<Explanation> {
@@ -19,8 +20,13 @@ export async function explainFiles(files: string[], stdin?: Readable): Promise<E
   return explainEvidence(evidence, inputs);
 }
 
-/** Diagnoses and plans already-parsed evidence. */
-export function explainEvidence(evidence: Evidence[], inputs: Explanation['inputs']): Explanation {
-  const verdict = diagnose(evidence);
+/**
+ * Diagnoses and plans already-parsed evidence. A live diagnosis passes where it read the target (the
+ * kube context, the region its name gave): evidence does not carry it, and the proposals' edits and
+ * commands must go there, not to the defaults.
+ */
+export function explainEvidence(evidence: Evidence[], inputs: Explanation['inputs'], place: TargetPlace = {}): Explanation {
+  const diagnosed = diagnose(evidence);
+  const verdict = place.context === undefined && place.region === undefined ? diagnosed : { ...diagnosed, target: { ...diagnosed.target, ...place } };
   return { verdict, proposals: plan(verdict, evidence), inputs };
 }

@@ -47,6 +47,10 @@ export interface Subject {
   pid?: number;
   /** A systemd unit (`foo.service`) when the process ran as one. */
   unit?: string;
+  /** The kube context the target was read through (`k8s:CTX/ns/pod`); absent: the default context. */
+  context?: string;
+  /** The AWS region the target was read in (`ecs:REGION/…`, `lambda:REGION/…`); absent: aws.region. */
+  region?: string;
 }
 
 /** Memory-related runtime settings found in env, command and args. Values, never the raw env. */

@@ -11,6 +11,8 @@ export type EnvEdit =
 export type Edit =
   | {
       platform: 'kubernetes';
+      /** The kube context to apply through; absent: the default context. */
+      context?: string;
       namespace: string;
       workload: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob'; name: string };
       container: string;
@@ -21,6 +23,8 @@ export type Edit =
     }
   | {
       platform: 'ecs';
+      /** The region the cluster is in; absent: aws.region. */
+      region?: string;
       cluster: string;
       service: string;
       /** family:revision the service runs now (the new revision is copied from it). */
@@ -34,5 +38,5 @@ export type Edit =
       stopTimeout?: number;
       env?: EnvEdit[];
     }
-  | { platform: 'lambda'; functionName: string; qualifier?: string; memorySizeMb?: number; env?: EnvEdit[] }
+  | { platform: 'lambda'; /** Absent: aws.region. */ region?: string; functionName: string; qualifier?: string; memorySizeMb?: number; env?: EnvEdit[] }
   | { platform: 'docker'; container: string; host?: string; memoryBytes?: number; memorySwapBytes?: number };

@@ -3,6 +3,7 @@ import { formatTarget } from '../../targets/format-target.js';
 import { pickRunbook } from '../../runbooks/pick-runbook.js';
 import { runRunbook, type StepReport, type StepStatus } from '../../runbooks/run-runbook.js';
 import { explainEvidence } from '../../cli/explain-files.js';
+import { targetPlace } from '../../targets/target-place.js';
 import { redact } from '../../util/redact.js';
 import type { SlackDeps } from './slack-deps.js';
 import { progressBlocks, type ProgressView, type StepLine } from './blocks/progress-blocks.js';
@@ -98,7 +99,7 @@ export async function runSlackDiagnosis(unscoped: SlackDeps, req: DiagnosisReque
     return incident.id;
   }
 
-  const explanation = explainEvidence(result.evidence, result.inputs);
+  const explanation = explainEvidence(result.evidence, result.inputs, targetPlace(req.target));
   deps.metrics?.diagnoses.inc({ cause: explanation.verdict.cause });
   const { buttons, notApplied } = await recordProposals(deps, incident.id, explanation.proposals, req.target);
   store.updateIncident(incident.id, { status: 'done', verdict: explanation.verdict });

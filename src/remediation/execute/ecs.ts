@@ -38,7 +38,7 @@ export const ecsExecutor: Executor<EcsEdit> = {
   },
 
   async apply(edit, expected, ctx) {
-    const ecs = ctx.clients.ecs();
+    const ecs = ctx.clients.ecs(edit.region);
     const now = await current(edit, ctx);
     if (fingerprint(now.state) !== expected.fingerprint) {
       const moved = changedFields(expected.state, now.state, ['service', 'container']);
@@ -65,7 +65,7 @@ export const ecsExecutor: Executor<EcsEdit> = {
   async rollback(edit, done, ctx) {
     const undo = done.undo as { previousTaskDefinitionArn: string; taskDefinitionArn: string };
     await ensureServiceRuns(edit, undo.taskDefinitionArn, ctx, 'since why137 applied its edit; nothing was rolled back');
-    await ctx.clients.ecs().send(new UpdateServiceCommand({ cluster: edit.cluster, service: edit.service, taskDefinition: undo.previousTaskDefinitionArn }), { abortSignal: ctx.signal });
+    await ctx.clients.ecs(edit.region).send(new UpdateServiceCommand({ cluster: edit.cluster, service: edit.service, taskDefinition: undo.previousTaskDefinitionArn }), { abortSignal: ctx.signal });
     return applied(edit, done.after, done.before, { previousTaskDefinitionArn: undo.taskDefinitionArn, taskDefinitionArn: undo.previousTaskDefinitionArn }, 'rolled back');
   },
 
@@ -92,14 +92,14 @@ async function describeService(edit: EcsEdit, ecs: ECSClient, signal: AbortSigna
 }
 
 async function ensureServiceRuns(edit: EcsEdit, arn: string, ctx: ExecuteContext, when: string): Promise<void> {
-  const svc = await describeService(edit, ctx.clients.ecs(), ctx.signal);
+  const svc = await describeService(edit, ctx.clients.ecs(edit.region), ctx.signal);
   if (svc.taskDefinitionArn !== arn) {
     throw new Why137Error('why137_target_changed', `${name(edit)} moved from ${shortName(arn)} to ${shortName(svc.taskDefinitionArn)} ${when}`);
   }
 }
 
 async function current(edit: EcsEdit, ctx: ExecuteContext): Promise<Current> {
-  const ecs = ctx.clients.ecs();
+  const ecs = ctx.clients.ecs(edit.region);
   const svc = await describeService(edit, ecs, ctx.signal);
   if (shortName(svc.taskDefinitionArn) !== edit.taskDefinition) {
     throw new Why137Error('why137_target_changed', `${name(edit)} runs ${shortName(svc.taskDefinitionArn)} now, not ${edit.taskDefinition} that was diagnosed; diagnose it again`);

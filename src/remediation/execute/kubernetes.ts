@@ -87,11 +87,11 @@ function name(edit: KubernetesEdit): string {
 }
 
 function read(edit: KubernetesEdit, ctx: ExecuteContext): Promise<Obj> {
-  return call(edit, () => kubernetesWorkloadApi.read(ctx.clients.kubernetes(), edit.workload.kind, { name: edit.workload.name, namespace: edit.namespace }, ctx.signal));
+  return call(edit, () => kubernetesWorkloadApi.read(ctx.clients.kubernetes(edit.context), edit.workload.kind, { name: edit.workload.name, namespace: edit.namespace }, ctx.signal));
 }
 
 function patch(edit: KubernetesEdit, body: Obj, ctx: ExecuteContext): Promise<Obj> {
-  return call(edit, () => kubernetesWorkloadApi.patch(ctx.clients.kubernetes(), edit.workload.kind, { name: edit.workload.name, namespace: edit.namespace }, body, ctx.signal));
+  return call(edit, () => kubernetesWorkloadApi.patch(ctx.clients.kubernetes(edit.context), edit.workload.kind, { name: edit.workload.name, namespace: edit.namespace }, body, ctx.signal));
 }
 
 /** API errors that say something about the target become coded errors; the rest (network, 5xx) pass as they are. */

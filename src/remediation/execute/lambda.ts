@@ -90,7 +90,7 @@ async function read(edit: LambdaEdit, ctx: ExecuteContext): Promise<FunctionConf
     throw new Why137Error('why137_target_invalid', `function ${edit.functionName}:${edit.qualifier}: a published version cannot be changed; the edit applies to $LATEST, then publish a version and move the alias`);
   }
   try {
-    return await ctx.clients.lambda().send(new GetFunctionConfigurationCommand({ FunctionName: edit.functionName }), { abortSignal: ctx.signal });
+    return await ctx.clients.lambda(edit.region).send(new GetFunctionConfigurationCommand({ FunctionName: edit.functionName }), { abortSignal: ctx.signal });
   } catch (err) {
     if (err instanceof ResourceNotFoundException) throw new Why137Error('why137_target_changed', `function ${edit.functionName} no longer exists`, { cause: err });
     throw err;
@@ -108,7 +108,7 @@ async function settled(edit: LambdaEdit, ctx: ExecuteContext): Promise<FunctionC
 
 async function write(edit: LambdaEdit, input: UpdateFunctionConfigurationCommandInput, ctx: ExecuteContext): Promise<FunctionConfiguration> {
   try {
-    return await ctx.clients.lambda().send(new UpdateFunctionConfigurationCommand(input), { abortSignal: ctx.signal });
+    return await ctx.clients.lambda(edit.region).send(new UpdateFunctionConfigurationCommand(input), { abortSignal: ctx.signal });
   } catch (err) {
     if (err instanceof PreconditionFailedException) {
       throw new Why137Error('why137_target_changed', `function ${edit.functionName} was updated by someone else while why137 wrote to it (RevisionId no longer matches); nothing was changed`, { cause: err });

@@ -1,4 +1,5 @@
 import type { PlanContext } from './plan-context.js';
+import { shellQuote } from './shell-quote.js';
 
 /** The names an ECS command needs, as far as the evidence gives them. */
 export interface EcsRefs {
@@ -8,6 +9,8 @@ export interface EcsRefs {
   cluster?: string;
   service?: string;
   taskId?: string;
+  /** The region the target named (absent: aws.region). */
+  region?: string;
 }
 
 /** Container, task definition family:revision, cluster, service (from the task's `service:NAME` group) and task id. */
@@ -26,5 +29,11 @@ export function ecsRefs(ctx: PlanContext): EcsRefs {
   if (service) refs.service = service;
   const taskId = t.taskId ?? taskArn?.split('/').pop();
   if (taskId) refs.taskId = taskId;
+  if (t.region !== undefined) refs.region = t.region;
   return refs;
+}
+
+/** ` --region R` when the target named one: the command goes where the diagnosis read. */
+export function regionFlag(refs: EcsRefs): string {
+  return refs.region !== undefined ? ` --region ${shellQuote(refs.region)}` : '';
 }

@@ -1,4 +1,4 @@
-import type { EcsRefs } from './ecs-refs.js';
+import { regionFlag, type EcsRefs } from './ecs-refs.js';
 import type { EnvEdit } from './runtime.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -9,11 +9,11 @@ const READ_ONLY_FIELDS = 'del(.taskDefinitionArn, .revision, .status, .requiresA
 export function taskDefinitionCommand(refs: EcsRefs, edits: string[]): { command: string; deployable: boolean } {
   const base = refs.family ? `${refs.family}${refs.revision ? `:${refs.revision}` : ''}` : 'FAMILY';
   const lines = [
-    `aws ecs describe-task-definition --task-definition ${shellQuote(base)} --query taskDefinition --output json`,
+    `aws ecs describe-task-definition --task-definition ${shellQuote(base)} --query taskDefinition --output json${regionFlag(refs)}`,
     `| jq '${[READ_ONLY_FIELDS, ...edits].join(' | ')}' > taskdef.json`,
-    '&& aws ecs register-task-definition --cli-input-json file://taskdef.json',
+    `&& aws ecs register-task-definition --cli-input-json file://taskdef.json${regionFlag(refs)}`,
   ];
-  if (refs.service) lines.push(`&& aws ecs update-service --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --service ${shellQuote(refs.service)} --task-definition ${shellQuote(refs.family ?? 'FAMILY')}`);
+  if (refs.service) lines.push(`&& aws ecs update-service --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --service ${shellQuote(refs.service)} --task-definition ${shellQuote(refs.family ?? 'FAMILY')}${regionFlag(refs)}`);
   let command = lines.join(' \\\n  ');
   if (!refs.service) command += `\n# not run by a service: start new tasks with --task-definition ${refs.family ?? 'FAMILY'}`;
   const deployable = refs.family !== undefined && refs.container !== undefined && refs.service !== undefined && refs.cluster !== undefined;

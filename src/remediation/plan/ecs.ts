@@ -3,7 +3,7 @@ import type { Edit } from '../edit.js';
 import { ofKind } from '../../diagnosis/evidence.js';
 import type { PlanContext } from './plan-context.js';
 import type { PlatformPlanner } from './platform-planner.js';
-import { ecsRefs, type EcsRefs } from './ecs-refs.js';
+import { ecsRefs, regionFlag, type EcsRefs } from './ecs-refs.js';
 import { ecsEnvEdit, taskDefinitionCommand } from './ecs-task-definition-command.js';
 import { makeProposal } from './make-proposal.js';
 import { withEdit } from './with-edit.js';
@@ -151,11 +151,11 @@ export const ecs: PlatformPlanner = {
       : `ECS stopped the task because its container health check failed${reason ? ` (${reason})` : ''}. Check the healthCheck: startPeriod (up to ${ECS_MAX_HEALTH_START_PERIOD_SECONDS} s) covers start-up, timeout (try ${PROBE_TIMEOUT_SECONDS} s) and retries (try ${PROBE_FAILURE_THRESHOLD}) ride out a slow moment; the check should test only that the process serves, not its dependencies.`;
     const command = elb
       ? [
-        `aws ecs describe-services --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --services ${shellQuote(refs.service ?? 'SERVICE')} --query 'services[0].[healthCheckGracePeriodSeconds,loadBalancers]'`,
-        `aws ecs update-service --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --service ${shellQuote(refs.service ?? 'SERVICE')} --health-check-grace-period-seconds ${ECS_HEALTH_CHECK_GRACE_SECONDS}`,
-        '# and on the target group: aws elbv2 modify-target-group --target-group-arn ARN --health-check-timeout-seconds N --unhealthy-threshold-count N',
+        `aws ecs describe-services --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --services ${shellQuote(refs.service ?? 'SERVICE')} --query 'services[0].[healthCheckGracePeriodSeconds,loadBalancers]'${regionFlag(refs)}`,
+        `aws ecs update-service --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --service ${shellQuote(refs.service ?? 'SERVICE')} --health-check-grace-period-seconds ${ECS_HEALTH_CHECK_GRACE_SECONDS}${regionFlag(refs)}`,
+        `# and on the target group: aws elbv2 modify-target-group --target-group-arn ARN --health-check-timeout-seconds N --unhealthy-threshold-count N${regionFlag(refs)}`,
       ].join('\n')
-      : `aws ecs describe-task-definition --task-definition ${shellQuote(base)} --query ${shellQuote(`taskDefinition.containerDefinitions[?name=='${refs.container ?? 'CONTAINER'}'].healthCheck`)}   # current values first`;
+      : `aws ecs describe-task-definition --task-definition ${shellQuote(base)} --query ${shellQuote(`taskDefinition.containerDefinitions[?name=='${refs.container ?? 'CONTAINER'}'].healthCheck`)}${regionFlag(refs)}   # current values first`;
     const pressure = ctx.factors.has('near_limit') ? ' Memory was near the limit (near_limit): a process thrashing in GC answers health checks late, so it needs memory headroom too.' : '';
     return [makeProposal(ctx, {
       action: 'fix_probe', title: elb ? 'Give the load balancer health check room' : 'Loosen the container health check',
@@ -183,7 +183,7 @@ export const ecs: PlatformPlanner = {
 
   exec(ctx) {
     const refs = ecsRefs(ctx);
-    return (command) => `aws ecs execute-command --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --task ${shellQuote(refs.taskId ?? 'TASK')} --container ${shellQuote(refs.container ?? 'CONTAINER')} --interactive --command ${shellQuote(command)}`;
+    return (command) => `aws ecs execute-command --cluster ${shellQuote(refs.cluster ?? 'CLUSTER')} --task ${shellQuote(refs.taskId ?? 'TASK')} --container ${shellQuote(refs.container ?? 'CONTAINER')} --interactive${regionFlag(refs)} --command ${shellQuote(command)}`;
   },
 };
 
@@ -197,7 +197,7 @@ type EcsFields = Pick<EcsEdit, 'memoryMiB' | 'memoryReservationMiB' | 'taskMemor
 function ecsEdit(refs: EcsRefs, fields: EcsFields): EcsEdit | undefined {
   const { cluster, service, family, revision, container } = refs;
   if (!cluster || !service || !family || !revision || !container) return undefined;
-  return { platform: 'ecs', cluster, service, taskDefinition: `${family}:${revision}`, container, ...fields };
+  return { platform: 'ecs', ...(refs.region !== undefined ? { region: refs.region } : {}), cluster, service, taskDefinition: `${family}:${revision}`, container, ...fields };
 }
 
 /** Which limit was hit: the container's own hard memory, or the task's (Fargate task memory, or no container limit). */

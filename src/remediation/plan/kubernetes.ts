@@ -150,8 +150,8 @@ export const kubernetes: PlatformPlanner = {
         : 'The node ran out of memory, not the container\'s limit: the kernel picked a victim across the whole node. Pods without limits, limits summing above the node\'s memory, and nothing reserved for the system let that happen.',
       risk: 'Reserving memory lowers the node\'s allocatable: fewer pods fit per node.',
       command: [
-        `kubectl describe node ${node} | sed -n '/Allocated resources/,/Events/p'   # memory limits above 100% = overcommitted`,
-        `kubectl top node ${node}`,
+        `kubectl describe node ${node}${kubeContext(ctx)} | sed -n '/Allocated resources/,/Events/p'   # memory limits above 100% = overcommitted`,
+        `kubectl top node ${node}${kubeContext(ctx)}`,
         '# reserve memory the pods cannot take (KubeletConfiguration): systemReserved/kubeReserved memory, evictionHard memory.available<500Mi',
         '# give every pod a memory limit (a namespace LimitRange default), or move to bigger nodes',
       ].join('\n'),
@@ -177,15 +177,20 @@ function kubernetesEdit(ctx: PlanContext, w: KubernetesWorkload, fields: Pick<Ku
   const namespace = ctx.target.namespace;
   const container = ctx.target.containerName;
   if (!w.patchable || w.editable === undefined || namespace === undefined || container === undefined) return undefined;
-  return { platform: 'kubernetes', namespace, workload: w.editable, container, ...fields };
+  return { platform: 'kubernetes', ...(ctx.target.context !== undefined ? { context: ctx.target.context } : {}), namespace, workload: w.editable, container, ...fields };
 }
 
 function envEdits(env: AppliedEnvEdit[]): { env?: AppliedEnvEdit[] } {
   return env.length > 0 ? { env } : {};
 }
 
+/** The namespace and, when the target named one, the kube context: the command goes where the diagnosis read. */
 function ns(ctx: PlanContext): string {
-  return ctx.target.namespace ? ` -n ${shellQuote(ctx.target.namespace)}` : '';
+  return `${ctx.target.namespace ? ` -n ${shellQuote(ctx.target.namespace)}` : ''}${kubeContext(ctx)}`;
+}
+
+function kubeContext(ctx: PlanContext): string {
+  return ctx.target.context !== undefined ? ` --context ${shellQuote(ctx.target.context)}` : '';
 }
 
 /** `kubectl set env`, merging a flag into the existing list without printing the other flags. */

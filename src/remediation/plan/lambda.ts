@@ -47,7 +47,7 @@ export const lambda: PlatformPlanner = {
       changes,
       why: why.join(' '),
       risk: [...risk, VERSION_RISK].join(' '),
-      command: updateCommand(fn, `--memory-size ${after}`, edits),
+      command: updateCommand(fn, `--memory-size ${after}`, edits, ctx.target.region),
       addresses: intent.addresses,
       ...withEdit(lambdaEdit(ctx, { memorySizeMb: after, ...envOf(intent.runtime) })),
     })];
@@ -57,7 +57,7 @@ export const lambda: PlatformPlanner = {
     const fn = functionName(ctx);
     return [makeProposal(ctx, {
       action: fix.action, title: fix.title, changes: fix.changes, why: fix.why, risk: `${fix.risk} ${VERSION_RISK}`,
-      command: fix.edit ? updateCommand(fn, '', [fix.edit]) : `# ${fix.manual}`,
+      command: fix.edit ? updateCommand(fn, '', [fix.edit], ctx.target.region) : `# ${fix.manual}`,
       addresses: fix.addresses,
       ...withEdit(fix.env ? lambdaEdit(ctx, { env: [fix.env] }) : undefined),
     })];
@@ -74,7 +74,7 @@ type LambdaEdit = Extract<Edit, { platform: 'lambda' }>;
 /** The edit of $LATEST's configuration, or undefined when the function's name is not in the evidence. */
 function lambdaEdit(ctx: PlanContext, fields: Pick<LambdaEdit, 'memorySizeMb' | 'env'>): LambdaEdit | undefined {
   const fn = functionName(ctx);
-  return fn === 'FUNCTION' ? undefined : { platform: 'lambda', functionName: fn, ...fields };
+  return fn === 'FUNCTION' ? undefined : { platform: 'lambda', ...(ctx.target.region !== undefined ? { region: ctx.target.region } : {}), functionName: fn, ...fields };
 }
 
 function envOf(fixes: readonly RuntimeFix[]): Pick<LambdaEdit, 'env'> {
@@ -94,8 +94,8 @@ function functionName(ctx: PlanContext): string {
  * update-function-configuration. `--environment` replaces every variable, so env edits read the current
  * variables and change only the one flag in jq: no other value is printed or lost.
  */
-function updateCommand(fn: string, options: string, edits: EnvEdit[]): string {
-  const name = shellQuote(fn);
+function updateCommand(fn: string, options: string, edits: EnvEdit[], region?: string): string {
+  const name = `${shellQuote(fn)}${region !== undefined ? ` --region ${shellQuote(region)}` : ''}`;
   if (edits.length === 0) return `aws lambda update-function-configuration --function-name ${name} ${options}`.trimEnd();
   const program = ['.Variables = (.Variables // {})', ...edits.map(envEdit)].join(' | ');
   return [

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { explainEvidence } from '../../cli/explain-files.js';
+import { targetPlace } from '../../targets/target-place.js';
 import { pickRunbook } from '../../runbooks/pick-runbook.js';
 import { runRunbook, type StepReport, type StepStatus } from '../../runbooks/run-runbook.js';
 import { formatTarget } from '../../targets/format-target.js';
@@ -82,7 +83,7 @@ export async function runPagerDutyDiagnosis(unscoped: SlackDeps, req: PagerDutyD
     throw new Error(line);
   }
 
-  const explanation = explainEvidence(result.evidence, result.inputs);
+  const explanation = explainEvidence(result.evidence, result.inputs, targetPlace(req.target));
   deps.metrics?.diagnoses.inc({ cause: explanation.verdict.cause });
   const { buttons, notApplied } = await recordProposals(deps, req.incidentId, explanation.proposals, req.target);
   store.updateIncident(req.incidentId, { status: 'done', verdict: explanation.verdict });
