@@ -6,6 +6,7 @@ import { readArtifact } from '../../src/artifacts/read-artifact.js';
 import { ofKind } from '../../src/diagnosis/evidence.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 async function* linesOf(text: string): AsyncGenerator<string> {
   for (const line of text.split('\n')) yield line;
@@ -74,13 +75,7 @@ describe('container.log bad input, through readArtifact', () => {
     ['truncated.log', 'why137_artifact_unrecognized', good.slice(0, good.indexOf('Exception in thread'))],
   ];
   test.each(cases)('%s → %s', async (name, code, content) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    const err = await readArtifact(file).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(Why137Error);
-    expect((err as Why137Error).code).toBe(code);
-    expect((err as Why137Error).message).toContain(file);
-    expect((err as Why137Error).message).not.toContain('\n');
+    expect((await artifactFailure(dir, name, content)).code).toBe(code);
   });
 
   test('a log cut mid-line after the abort still yields it', async () => {

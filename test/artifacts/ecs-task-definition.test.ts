@@ -6,6 +6,7 @@ import { readArtifact } from '../../src/artifacts/read-artifact.js';
 import { ofKind } from '../../src/diagnosis/evidence.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const MIB = 1024 * 1024;
 
@@ -114,12 +115,6 @@ describe('ecs.task-definition bad input, through readArtifact', () => {
     ['nameless.json', 'why137_artifact_invalid', JSON.stringify({ taskDefinition: { family: 'app', containerDefinitions: [{ image: 'nginx' }] } })],
   ];
   test.each(cases)('%s → %s', async (name, code, content) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    const err = await readArtifact(file).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(Why137Error);
-    expect((err as Why137Error).code).toBe(code);
-    expect((err as Why137Error).message).toContain(file);
-    expect((err as Why137Error).message).not.toContain('\n');
+    expect((await artifactFailure(dir, name, content)).code).toBe(code);
   });
 });

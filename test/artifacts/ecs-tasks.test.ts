@@ -8,6 +8,7 @@ import { readArtifact } from '../../src/artifacts/read-artifact.js';
 import { ofKind } from '../../src/diagnosis/evidence.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const MIB = 1024 * 1024;
 
@@ -149,13 +150,7 @@ describe('ecs.tasks bad input, through readArtifact', () => {
     ['no-containers.yaml', 'why137_artifact_invalid', 'tasks:\n- taskArn: arn:aws:ecs:us-east-1:123456789012:task/c/0123456789abcdef0123456789abcdef\n  lastStatus: STOPPED\n'],
   ];
   test.each(cases)('%s → %s', async (name, code, content) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    const err = await readArtifact(file).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(Why137Error);
-    expect((err as Why137Error).code).toBe(code);
-    expect((err as Why137Error).message).toContain(file);
-    expect((err as Why137Error).message).not.toContain('\n');
+    expect((await artifactFailure(dir, name, content)).code).toBe(code);
   });
 
   test('the MISSING failure says why', async () => {

@@ -7,6 +7,7 @@ import { ofKind } from '../../src/diagnosis/evidence.js';
 import type { Evidence } from '../../src/diagnosis/evidence.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { fixturePath } from '../helpers/fixture-path.js';
+import { artifactFailure } from '../helpers/artifact-failure.js';
 
 const MIB = 1024 * 1024;
 
@@ -161,13 +162,7 @@ describe('lambda.log bad input, through readArtifact', () => {
     ['unreadable.log', 'why137_artifact_invalid', '2024-05-01T10:00:00Z Error: Runtime exited with code 3\n'],
   ];
   test.each(cases)('%s → %s', async (name, code, content) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    const err = await readArtifact(file).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(Why137Error);
-    expect((err as Why137Error).code).toBe(code);
-    expect((err as Why137Error).message).toContain(file);
-    expect((err as Why137Error).message).not.toContain('\n');
+    expect((await artifactFailure(dir, name, content)).code).toBe(code);
   });
 
   test('a filter-log-events document cut short still yields its whole events', async () => {
