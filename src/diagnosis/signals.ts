@@ -1,6 +1,7 @@
 import type { Case } from './case.js';
 import type { Evidence, KernelOomEvidence } from './evidence.js';
 import { toEpochMs } from './time.js';
+import { sameContainerId } from './identity.js';
 
 // A kernel kill counts as this exit's when it is this close to it; earlier ones are of earlier runs.
 const KILL_BEFORE_EXIT_MS = 10 * 60_000;
@@ -16,14 +17,23 @@ export function oomFlags(c: Case): Evidence[] {
   return out;
 }
 
-/** Tied kernel OOM kills near the judged exit (or all of them when times cannot be compared). */
+/**
+ * Tied kernel OOM kills near the judged exit (or all of them when times cannot be compared). When none is
+ * near but one names the judged run's own container id, that one still counts: `dmesg -T` prints local,
+ * drifting wall-clock time with no zone, so its clock can be hours off the orchestrator's UTC, while a
+ * container id names one run (Docker keeps the id across restarts, so there only a run never restarted).
+ */
 export function killsNearExit(c: Case, ooms: KernelOomEvidence[] = c.kernelOoms): KernelOomEvidence[] {
   const exit = toEpochMs(c.judged?.finishedAt);
   if (exit === undefined) return ooms;
-  return ooms.filter((o) => {
+  const near = ooms.filter((o) => {
     const at = toEpochMs(o.time);
     return at === undefined || (at >= exit - KILL_BEFORE_EXIT_MS && at <= exit + KILL_AFTER_EXIT_MS);
   });
+  if (near.length > 0) return near;
+  const judged = c.judged!;
+  const sameRun = judged.subject.containerId !== undefined && (c.platform !== 'docker' || (judged.restartCount ?? 0) === 0);
+  return sameRun ? ooms.filter((o) => sameContainerId(o.subject.containerId, judged.subject.containerId)) : [];
 }
 
 /** True when the kernel log's span includes the judged exit, or cannot be placed in time at all. */
