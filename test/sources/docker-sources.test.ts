@@ -15,6 +15,7 @@ import type { CollectContext, RawArtifact, StepOutput } from '../../src/sources/
 import type { Target } from '../../src/targets/target.js';
 import { describeWithComponents } from '../helpers/component.js';
 import { startDockerd, type Dockerd } from '../helpers/dockerd.js';
+import { waitForOomKilled } from '../helpers/wait-for-oom-killed.js';
 
 const MINUTE = 60_000;
 const ACTIONS = new Set(['oom', 'kill', 'die', 'stop', 'start', 'restart']);
@@ -77,9 +78,7 @@ describeWithComponents('Docker sources against a real dockerd', ['dockerd', 'doc
       (async () => {
         await docker(['run', '-d', '--name', 'oom', '--memory=32m', '--memory-swap=32m', d.image, 'sh', '-c', EAT_MEMORY]);
         await docker(['wait', 'oom']);
-        // NOTE: dockerd sets OOMKilled when containerd's OOM event arrives, which on a loaded machine can be
-        // after the exit (`die` before `oom`); wait for the engine's own state, as a person would re-inspect.
-        for (let i = 0; i < 50 && (await docker(['inspect', '-f', '{{.State.OOMKilled}}', 'oom'])).trim() !== 'true'; i++) await new Promise((r) => setTimeout(r, 100));
+        await waitForOomKilled(docker, 'oom');
       })(),
       (async () => {
         await docker(['run', '-d', '--name', 'killed', '--memory=64m', d.image, 'sleep', '300']);

@@ -2,6 +2,7 @@ import { describeWithComponents } from '../../helpers/component.js';
 import { startDockerd, type Dockerd } from '../../helpers/dockerd.js';
 import { startHarness, type Harness } from '../../helpers/slack-harness.js';
 import type { SlackCall } from '../../fakes/slack-api.js';
+import { waitForOomKilled } from '../../helpers/wait-for-oom-killed.js';
 
 const MIB = 1024 * 1024;
 const NAME = 'why137-slack-oom';
@@ -29,6 +30,7 @@ describeWithComponents('the whole Slack flow on a real dockerd: OOM kill → /wh
     d = await startDockerd();
     await docker(['run', '-d', '--name', NAME, '--memory=32m', '--memory-swap=32m', d.image, 'sh', '-c', EAT_MEMORY]);
     await docker(['wait', NAME]);
+    await waitForOomKilled(docker, NAME);
     expect(await docker(['inspect', '--format', '{{.State.OOMKilled}} {{.State.ExitCode}}', NAME])).toBe('true 137');
     // Real sources, clients and executors; the docker host is the private dockerd, as DOCKER_HOST names it.
     h = await startHarness({
