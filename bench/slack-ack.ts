@@ -28,6 +28,8 @@ import { reviseDocker } from '../src/remediation/execute/revise-docker.js';
 import { FAKE_BOT_TOKEN, startFakeSlack, type SlackCall } from '../test/fakes/slack-api.js';
 import { postSigned } from '../test/helpers/slack-signing.js';
 import { slashCommand } from '../test/helpers/slack-payloads.js';
+import { prng } from './prng.js';
+import { percentile } from './percentile.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 const fixture = (...p: string[]): string => readFileSync(path.join(ROOT, 'test', 'fixtures', ...p), 'utf8');
@@ -49,17 +51,6 @@ const concurrency = Number(args.concurrency);
 const rounds = Number(args.rounds);
 const slackMs = Number(args['slack-ms']);
 
-/** mulberry32: a seed gives the same latencies on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(Number(args.seed));
 const draw = (): number => Math.round(SOURCE_MS[0] + random() * (SOURCE_MS[1] - SOURCE_MS[0]));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -85,10 +76,6 @@ const executor: Executor<DockerEdit> = {
   revise: reviseDocker,
 };
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
-}
 
 if (args['app-for'] !== undefined) {
   const dir = mkdtempSync(path.join(tmpdir(), 'why137-bench-slack-'));
@@ -150,9 +137,9 @@ async function bench(): Promise<void> {
 
   const result = {
     concurrency, rounds, commands: acks.length, statuses: Object.fromEntries(status), slackMs,
-    ackMs: { p50: pct(acks, 50), p99: pct(acks, 99), max: Math.max(...acks), maxPerBurst: roundMax.map((m) => Math.round(m)) },
-    firstMessageMs: { p50: pct(firstPosts, 50), p99: pct(firstPosts, 99) },
-    verdictMs: { p50: pct(verdicts, 50), p95: pct(verdicts, 95), p99: pct(verdicts, 99), max: Math.max(...verdicts) },
+    ackMs: { p50: percentile(acks, 50), p99: percentile(acks, 99), max: Math.max(...acks), maxPerBurst: roundMax.map((m) => Math.round(m)) },
+    firstMessageMs: { p50: percentile(firstPosts, 50), p99: percentile(firstPosts, 99) },
+    verdictMs: { p50: percentile(verdicts, 50), p95: percentile(verdicts, 95), p99: percentile(verdicts, 99), max: Math.max(...verdicts) },
   };
   const r1 = (n: number): string => n.toFixed(1);
   if (args.json) {

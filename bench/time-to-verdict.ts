@@ -21,6 +21,8 @@ import type { Source, StepOutput } from '../src/sources/source.js';
 import type { SourceRegistry } from '../src/sources/index.js';
 import type { Clients } from '../src/clients/clients.js';
 import type { Target } from '../src/targets/target.js';
+import { prng } from './prng.js';
+import { percentile } from './percentile.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 const fixture = (...p: string[]): string => readFileSync(path.join(ROOT, 'test', 'fixtures', ...p), 'utf8');
@@ -70,17 +72,6 @@ const TARGETS: Record<Runbook['target'], Target> = {
   'host': { kind: 'host', name: 'node-1' },
 };
 
-/** mulberry32: a small, well-distributed 32-bit PRNG, so a seed gives the same latencies on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const between = (random: () => number, [lo, hi]: [number, number]): number => Math.round(lo + random() * (hi - lo));
 
@@ -139,10 +130,6 @@ async function diagnoseOnce(rb: Runbook, random: () => number): Promise<() => Pr
   };
 }
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, seed: { type: 'string', default: '137' }, concurrency: { type: 'string', default: '40' }, json: { type: 'boolean', default: false } } });
@@ -165,9 +152,9 @@ async function main(): Promise<void> {
     const over = s.map((x) => x.ttvMs - x.pathMs);
     return {
       runbook: rb.name, runs: s.length,
-      ttvP50: quantile(s.map((x) => x.ttvMs), 0.5), ttvP95: quantile(s.map((x) => x.ttvMs), 0.95),
-      pathP50: quantile(s.map((x) => x.pathMs), 0.5), pathP95: quantile(s.map((x) => x.pathMs), 0.95),
-      overheadP95: quantile(over, 0.95), sumP50: quantile(s.map((x) => x.sumMs), 0.5),
+      ttvP50: percentile(s.map((x) => x.ttvMs), 50), ttvP95: percentile(s.map((x) => x.ttvMs), 95),
+      pathP50: percentile(s.map((x) => x.pathMs), 50), pathP95: percentile(s.map((x) => x.pathMs), 95),
+      overheadP95: percentile(over, 95), sumP50: percentile(s.map((x) => x.sumMs), 50),
       callsPerDiagnosis: s.reduce((a, x) => a + x.calls, 0) / s.length,
       causes: [...new Set(s.map((x) => x.cause))].join(','), failedSteps: s.reduce((a, x) => a + x.failed, 0),
     };
