@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/server/create-logger.js';
 import { createMetrics } from '../../src/server/create-metrics.js';
@@ -8,6 +7,7 @@ import { startFakePagerDutyApi, type FakePagerDutyApi } from '../fakes/pagerduty
 import { SECRET } from '../helpers/pagerduty-harness.js';
 import { postWebhook, signPagerDuty, webhookFixture } from '../helpers/pagerduty-webhooks.js';
 import { fakeDockerEngine, fakeDockerSources } from '../chat/slack/docker-fakes.js';
+import { httpGet } from '../helpers/http-get.js';
 
 const CONFIG = `
 slack:
@@ -17,15 +17,7 @@ pagerduty:
     - { id: PCIHOST, channel: C0CIHOSTS }
 `;
 
-function get(url: string): Promise<{ status: number; body: string; type?: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; })
-        .once('end', () => resolve({ status: res.statusCode ?? 0, body, ...(res.headers['content-type'] ? { type: res.headers['content-type'] } : {}) }));
-    }).once('error', reject).end();
-  });
-}
+const get = httpGet;
 
 async function until<T>(probe: () => Promise<T>, ok: (t: T) => boolean, timeoutMs = 5_000): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import { startHarness, type Harness } from '../../helpers/slack-harness.js';
 import type { SlackCall } from '../../fakes/slack-api.js';
 import { fakeDockerEngine, fakeDockerSources, SECRET_IN_ENV, type FakeDockerEngine, type FakeDockerSources } from './docker-fakes.js';
 import { slashCommand } from '../../helpers/slack-payloads.js';
+import { httpGet } from '../../helpers/http-get.js';
 
 const APPROVERS = `
 slack:
@@ -16,14 +16,8 @@ const blocksOf = (c: SlackCall): Block[] => (c.body.blocks as Block[] | undefine
 const textOf = (c: SlackCall): string => JSON.stringify(c.body);
 const isVerdict = (c: SlackCall): boolean => blocksOf(c).some((b) => b.type === 'header');
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).once('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).once('error', reject).end();
-  });
-}
+// Status and body only: these tests compare the whole answer.
+const get = async (url: string): Promise<{ status: number; body: string }> => { const { status, body } = await httpGet(url); return { status, body }; };
 
 describe('/why137 on the real Bolt app against a fake Slack', () => {
   let h: Harness;

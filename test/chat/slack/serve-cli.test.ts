@@ -7,6 +7,7 @@ import path from 'node:path';
 import { projectRoot, fixturePath } from '../../helpers/fixture-path.js';
 import { FAKE_BOT_TOKEN, startFakeSlack, type FakeSlack } from '../../fakes/slack-api.js';
 import { SIGNING_SECRET } from '../../helpers/slack-harness.js';
+import { httpGet } from '../../helpers/http-get.js';
 
 const main = path.join(projectRoot, 'dist', 'src', 'main.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'why137-serve-'));
@@ -34,14 +35,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).once('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).once('error', reject).end();
-  });
-}
+// Status and body only: these tests compare the whole answer.
+const get = async (url: string): Promise<{ status: number; body: string }> => { const { status, body } = await httpGet(url); return { status, body }; };
 
 describe('why137 serve (the built CLI)', () => {
   let slack: FakeSlack;

@@ -1,17 +1,11 @@
-import { request } from 'node:http';
 import { startHarness, type Harness } from '../../helpers/slack-harness.js';
 import { FAKE_APP_TOKEN } from '../../fakes/slack-api.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../../fakes/slack-socket-mode.js';
 import { fakeDockerEngine, fakeDockerSources } from './docker-fakes.js';
+import { httpGet } from '../../helpers/http-get.js';
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).once('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).once('error', reject).end();
-  });
-}
+// Status and body only: these tests compare the whole answer.
+const get = async (url: string): Promise<{ status: number; body: string }> => { const { status, body } = await httpGet(url); return { status, body }; };
 
 describe('Socket Mode (SLACK_APP_TOKEN set): no public URL, the routes still served over HTTP', () => {
   let h: Harness;
