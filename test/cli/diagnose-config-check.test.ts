@@ -6,6 +6,7 @@ import { runCli, type CliDeps } from '../../src/cli/run-cli.js';
 import type { Clients } from '../../src/clients/clients.js';
 import { Why137Error } from '../../src/errors/why137-error.js';
 import { awsError } from '../runbooks/fake-sources.js';
+import { runCliCaptured } from '../helpers/run-cli-captured.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'why137-config-check-'));
 const config = path.join(root, 'why137.yaml');
@@ -19,16 +20,7 @@ ssh:
     - { match: "ip-10-0-*", user: why137, privateKeyEnv: WHY137_SSH_KEY }
 `);
 
-async function cli(argv: string[], deps: CliDeps): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await runCli(argv, { stdout, stderr, env: {} }, deps);
-  return { code, stdout: out, stderr: err };
-}
+const cli = (argv: string[], deps: CliDeps): Promise<{ code: number; stdout: string; stderr: string }> => runCliCaptured(argv, deps, {});
 
 const calls: string[] = [];
 /** Each client answers the one cheap read config check makes, as a real API would fail or succeed. */

@@ -7,6 +7,7 @@ import type { SourceRegistry } from '../../src/sources/index.js';
 import type { StepOutput } from '../../src/sources/source.js';
 import { fixturePath } from '../helpers/fixture-path.js';
 import { fakeSource, noClients } from '../runbooks/fake-sources.js';
+import { runCliCaptured } from '../helpers/run-cli-captured.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'why137-diagnose-'));
 const emptyConfig = path.join(root, 'empty.yaml');
@@ -15,16 +16,7 @@ const env = { WHY137_CONFIG: emptyConfig };
 let n = 0;
 const freshDir = (): string => path.join(root, `out-${++n}`);
 
-async function cli(argv: string[], deps: CliDeps, e: Record<string, string> = env): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await runCli(argv, { stdout, stderr, env: e }, deps);
-  return { code, stdout: out, stderr: err };
-}
+const cli = (argv: string[], deps: CliDeps, e: Record<string, string> = env): Promise<{ code: number; stdout: string; stderr: string }> => runCliCaptured(argv, deps, e);
 
 const fixture = (...p: string[]): string => readFileSync(fixturePath(...p), 'utf8');
 const returns = (name: string, content: string, facts: Record<string, unknown> = {}) => async (): Promise<StepOutput> => ({ artifacts: [{ name, content }], facts, calls: 1 });
