@@ -2,6 +2,7 @@ import type { Case } from './case.js';
 import type { NextStep } from './verdict.js';
 import { kernelLogCommand } from './kernel-log-command.js';
 import { lastSegment } from './identity.js';
+import { reportQueryCommand } from './report-query-command.js';
 
 /** What to collect next for this case: the exact commands for the evidence that is missing. */
 export function nextSteps(c: Case): NextStep[] {
@@ -35,7 +36,7 @@ export function nextSteps(c: Case): NextStep[] {
     }
     case 'lambda': {
       const fn = t.functionName ?? 'FUNCTION';
-      if (!have.has('lambda.invocation')) steps.push({ why: 'REPORT lines give Max Memory Used against Memory Size', command: `aws logs start-query --log-group-name /aws/lambda/${fn} --start-time $(date -d '-1 hour' +%s) --end-time $(date +%s) --query-string 'filter @type = "REPORT" or @message like /signal: killed|exit status 137|Runtime.ExitError|OutOfMemory/ | fields @timestamp, @requestId, @maxMemoryUsed, @memorySize, @message | sort @timestamp desc | limit 200'` });
+      if (!have.has('lambda.invocation')) steps.push({ why: 'REPORT lines give Max Memory Used against Memory Size', command: reportQueryCommand(fn) });
       if (!have.has('lambda.config')) steps.push({ why: 'the configuration has MemorySize and the runtime', command: `aws lambda get-function-configuration --function-name ${fn}` });
       break;
     }

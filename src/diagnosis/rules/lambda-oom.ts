@@ -2,6 +2,7 @@ import type { CauseRule } from '../rule.js';
 import { fact } from '../fact.js';
 import type { CitedFact } from '../verdict.js';
 import type { LambdaInvocationEvidence } from '../evidence.js';
+import { reportQueryCommand } from '../report-query-command.js';
 
 // Max Memory Used this close to Memory Size means the sandbox hit its ceiling (REPORT rounds to whole MB).
 const AT_LIMIT_RATIO = 0.95;
@@ -43,7 +44,7 @@ export const lambdaOom: CauseRule = (c) => {
     summary: `${lambda}'s runtime was killed (${kills[0]?.message ?? 'SIGKILL'}) with no REPORT line for that request, which is how a sandbox that runs out of memory usually ends${size ? ` (Memory Size ${size} MB)` : ''}. Fetch the REPORT lines to confirm, then raise MemorySize.`,
     next: [{
       why: 'REPORT lines give Max Memory Used for the killed invocations',
-      command: `aws logs start-query --log-group-name /aws/lambda/${fn ?? 'FUNCTION'} --start-time $(date -d '-1 hour' +%s) --end-time $(date +%s) --query-string 'filter @type = "REPORT" or @message like /signal: killed|exit status 137|Runtime.ExitError|OutOfMemory/ | fields @timestamp, @requestId, @maxMemoryUsed, @memorySize, @message | sort @timestamp desc | limit 200'`,
+      command: reportQueryCommand(fn),
     }],
   };
 };
